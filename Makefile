@@ -1,0 +1,62 @@
+# Carepath — the two set-up commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PORT
+
+.PHONY: run test check test-sqlite test-postgres install install-dev browser lock demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+
+$(VENV)/.installed-run: requirements/base.txt pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/base.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.installed-dev: requirements/dev.txt pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/dev.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@ $(VENV)/.installed-run
+
+install: $(VENV)/.installed-run
+install-dev: $(VENV)/.installed-dev
+
+## make run: embedded SQLite under var/, demo data when empty, production server on 127.0.0.1:$(PORT)
+run: install
+	$(BIN)/carepath migrate --noinput
+	$(BIN)/carepath demo --if-empty
+	$(BIN)/carepath serve --port $(PORT)
+
+## make check: ruff, mypy (strict on the core), import-linter contracts
+check: install-dev
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+## make test: check, then the suite on SQLite (with browser journeys) and on a throwaway PostgreSQL 15
+test: install-dev browser
+	$(MAKE) check
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+
+test-sqlite: install-dev
+	$(BIN)/pytest
+
+test-postgres: install-dev
+	scripts/with-throwaway-postgres $(BIN)/pytest -m "not browser"
+
+browser:
+	scripts/ensure-chromium
+
+## make lock: re-pin exact versions after editing pyproject.toml
+lock: $(BIN)/python
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements/base.txt pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --extra dev -o requirements/dev.txt pyproject.toml
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Carepath's Django project: adapters around the pure core in `carepath_core`."""

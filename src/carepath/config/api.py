@@ -1,0 +1,64 @@
+"""The JSON API at /api/v1/, with its OpenAPI 3.1 schema at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from carepath.accounts.api import router as accounts_router
+from carepath.crisis.api import router as crisis_router
+from carepath.errors import ApplicationError, NotPermitted
+from carepath.web.api import router as system_router
+from carepath_core.errors import DomainError, UnknownRegion
+
+api = NinjaAPI(
+    title="Carepath API",
+    version="1",
+    description="Decide between peer and professional support, find services, stay safe, measure change.",
+    urls_namespace="api-v1",
+)
+api.add_router("/", system_router)
+api.add_router("/accounts", accounts_router)
+api.add_router("/crisis", crisis_router)
+
+
+def _problem(request: HttpRequest, message: str, status: int, **extra: Any) -> HttpResponse:
+    return api.create_response(request, {"detail": message, **extra}, status=status)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    problems = [
+        {"field": ".".join(str(part) for part in item.get("loc", [])), "problem": item.get("msg", "")}
+        for item in error.errors
+    ]
+    return _problem(request, "The request has invalid fields.", 422, errors=problems)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+    return _problem(request, "Log in to use this endpoint.", 401)
+
+
+@api.exception_handler(UnknownRegion)
+def _unknown_region(request: HttpRequest, error: UnknownRegion) -> HttpResponse:
+    return _problem(request, str(error), 404)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, error: Http404) -> HttpResponse:
+    return _problem(request, "Not found.", 404)
+
+
+@api.exception_handler(NotPermitted)
+def _not_permitted(request: HttpRequest, error: NotPermitted) -> HttpResponse:
+    return _problem(request, "Not found.", 404)
+
+
+@api.exception_handler(DomainError)
+@api.exception_handler(ApplicationError)
+def _refused(request: HttpRequest, error: Exception) -> HttpResponse:
+    return _problem(request, str(error), 400)

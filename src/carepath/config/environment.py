@@ -1,0 +1,70 @@
+"""Reading settings from the environment, with errors that say what to set.
+
+Kept apart from settings.py so the rules (production refuses a development secret) are plain
+functions that tests can call with any environment.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+DEVELOPMENT_SECRET_PREFIX = "carepath-dev-"
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def flag(env: Mapping[str, str], name: str, default: bool = False) -> bool:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be one of 1/0, true/false, yes/no, on/off (got '{raw}').")
+
+
+def host_list(env: Mapping[str, str], name: str, default: list[str]) -> list[str]:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    return [host.strip() for host in raw.split(",") if host.strip()]
+
+
+def is_production(env: Mapping[str, str]) -> bool:
+    mode = env.get("CAREPATH_ENV", "development").strip().lower()
+    if mode not in ("development", "production"):
+        raise ImproperlyConfigured(f"CAREPATH_ENV must be 'development' or 'production' (got '{mode}').")
+    return mode == "production"
+
+
+def secret_key(env: Mapping[str, str], production: bool, var_dir: Path) -> str:
+    """The SECRET_KEY: from the environment, or (development only) one generated once under var/."""
+    configured = env.get("SECRET_KEY", "").strip()
+    if production:
+        if not configured or configured.startswith(DEVELOPMENT_SECRET_PREFIX) or len(configured) < 50:
+            raise ImproperlyConfigured(
+                "Carepath is in production mode (CAREPATH_ENV=production) but SECRET_KEY is missing, "
+                "too short or a development secret. Set SECRET_KEY to a random value of at least 50 "
+                "characters, for example the output of: "
+                "python -c 'import secrets; print(secrets.token_urlsafe(64))'"
+            )
+        return configured
+    if configured:
+        return configured
+    return _development_secret(var_dir / "secret_key")
+
+
+def _development_secret(path: Path) -> str:
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = DEVELOPMENT_SECRET_PREFIX + secrets.token_urlsafe(48)
+    path.write_text(value + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    return value

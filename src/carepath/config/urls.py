@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from carepath.config.api import api
+
+urlpatterns = [
+    path("", include("carepath.web.urls")),
+    path("crisis/", include("carepath.crisis.urls")),
+    path("accounts/", include("carepath.accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+
+handler400 = "carepath.web.views.bad_request"
+handler403 = "carepath.web.views.forbidden"
+handler404 = "carepath.web.views.not_found"
+handler500 = "carepath.web.views.server_error"

@@ -1,0 +1,71 @@
+"""Demo data: one persona per role and a few organisations, safe to load again and again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from carepath.accounts.models import User
+from carepath.audit.models import AuditAction
+from carepath.audit.services import record_event
+from carepath.directory.services import ensure_organization
+from carepath_core.roles import Role
+
+# A demo password is public by design; `carepath demo` refuses to run in production mode.
+DEMO_PASSWORD = "calm-harbour-demo"
+
+
+@dataclass(frozen=True)
+class Persona:
+    username: str
+    display_name: str
+    role: Role
+
+
+PERSONAS = (
+    Persona("demo-seeker", "Sam (demo)", Role.HELP_SEEKER),
+    Persona("demo-peer", "Priya (demo peer supporter)", Role.PEER_SUPPORTER),
+    Persona("demo-professional", "Dr Alex Morgan (demo)", Role.PROFESSIONAL),
+    Persona("demo-coordinator", "Chris (demo coordinator)", Role.COORDINATOR),
+)
+
+ORGANIZATIONS = (
+    (
+        "Harbour Peer Network (demo)",
+        "A volunteer-run network of peer supporters who have lived through depression, anxiety "
+        "or bereavement and offer one-to-one and group conversations.",
+    ),
+    (
+        "Riverside Counselling Clinic (demo)",
+        "A clinic of registered counsellors and psychologists offering talking therapies, "
+        "with a sliding scale for people on low incomes.",
+    ),
+    (
+        "Northgate Community Wellbeing Hub (demo)",
+        "A community centre that runs peer groups alongside sessions with a mental-health nurse.",
+    ),
+)
+
+
+def load_demo_data() -> list[Persona]:
+    """Create whatever demo data is missing; returns the personas created this time."""
+    created: list[Persona] = []
+    with transaction.atomic():
+        for persona in PERSONAS:
+            if User.objects.filter(username=persona.username).exists():
+                continue
+            account = User(username=persona.username, display_name=persona.display_name, role=persona.role)
+            account.set_password(DEMO_PASSWORD)
+            account.save()
+            created.append(persona)
+        for name, description in ORGANIZATIONS:
+            ensure_organization(name=name, description=description)
+        if created:
+            record_event(
+                actor=None,
+                actor_label="system",
+                action=AuditAction.DEMO_LOADED,
+                details={"personas": [p.username for p in created]},
+            )
+    return created

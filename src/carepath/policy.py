@@ -1,0 +1,49 @@
+"""Every access decision in Carepath, in one module.
+
+Views, the API and the admin ask here; nothing else decides. A function takes the actor first
+and answers yes or no. For objects, a "no" is shown as 404 so existence is not revealed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from carepath_core.roles import Role
+
+
+def _role(actor: Any) -> Role | None:
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return None
+    return Role(actor.role)
+
+
+def is_coordinator(actor: Any) -> bool:
+    return _role(actor) is Role.COORDINATOR
+
+
+def can_view_account(actor: Any, account: Any) -> bool:
+    """Own account, or a coordinator who runs the programme."""
+    role = _role(actor)
+    return role is not None and (actor.pk == account.pk or role is Role.COORDINATOR)
+
+
+def can_change_role(actor: Any, account: Any) -> bool:
+    """Coordinators grant roles, never their own (so nobody can lock the last coordinator out)."""
+    return is_coordinator(actor) and actor.pk != account.pk
+
+
+def can_access_admin(actor: Any) -> bool:
+    return is_coordinator(actor)
+
+
+def can_view_audit_trail(actor: Any) -> bool:
+    return is_coordinator(actor)
+
+
+def can_manage_directory(actor: Any) -> bool:
+    return is_coordinator(actor)
+
+
+def can_use_role_home(actor: Any, role: Role) -> bool:
+    """Each role home is for that role only."""
+    return _role(actor) is role
