@@ -45,3 +45,9 @@ def personas(make_account: Any) -> dict[str, Any]:
         "professional": make_account("pro", "professional"),
         "coordinator": make_account("coord", "coordinator"),
     }
+
+
+def pytest_report_header(config: Any) -> str:
+    from django.conf import settings
+
+    return f"carepath database: {settings.DATABASES['default']['ENGINE']}"

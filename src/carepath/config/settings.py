@@ -115,7 +115,6 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "role_home"
-LOGOUT_REDIRECT_URL = "home"
 
 # Lock an account name at one address after five failures for an hour; the page says so plainly.
 AXES_FAILURE_LIMIT = 5
@@ -142,6 +141,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 # Outside production whitenoise serves straight from the app folders, so no collectstatic step.
 WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
