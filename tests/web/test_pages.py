@@ -124,3 +124,10 @@ def test_coordinators_manage_accounts_in_the_admin_and_role_changes_are_audited(
     event = AuditEvent.objects.get(action=AuditAction.ROLE_CHANGED)
     assert event.actor == personas["coordinator"] and event.details["to"] == "peer_supporter"
     assert client.get("/admin/audit/auditevent/").status_code == 200
+
+
+def test_the_stylesheet_is_served(client: Client) -> None:
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("carepath/site.css") is not None
+    assert "/static/carepath/site.css" in client.get(reverse("home")).content.decode()

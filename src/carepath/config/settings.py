@@ -139,6 +139,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # Outside production whitenoise serves straight from the app folders, so no collectstatic step.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 if not PRODUCTION:
