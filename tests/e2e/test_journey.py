@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 from playwright.sync_api import Page, expect
 
 from carepath.crisis.selectors import REGION_COOKIE
@@ -25,11 +25,14 @@ ROLE_HOME_MARKERS = {
 
 def check_page(page: Page, name: str) -> None:
     """No axe violations, and nothing wider than the viewport (no sideways scrolling)."""
+    # The stylesheet must have loaded, or axe would judge colours and layout of a bare page.
+    expect(page.locator(".skip-link")).to_have_css("position", "absolute")
     results = AXE.run(page)
     assert results.violations_count == 0, f"axe found problems on {name}:\n{results.generate_report()}"
-    width = page.viewport_size["width"]
-    scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= width, f"{name} scrolls sideways at {width}px: content is {scroll_width}px wide"
+    scroll_width, width = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert scroll_width <= width, f"{name} scrolls sideways in {width}px: content is {scroll_width}px wide"
 
 
 def log_in(page: Page, base_url: str, username: str) -> None:
