@@ -6,6 +6,8 @@ import copy
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from carepath_core.crisis import ContactMethod, Verification, parse_registry
 from carepath_core.errors import InvalidData, UnknownRegion
@@ -136,3 +138,17 @@ def test_bad_data_is_refused_naming_the_field(mutate: Any, field: str, problem: 
         parse_registry(doc)
     assert refusal.value.field == field
     assert problem in refusal.value.problem
+
+
+@given(st.from_regex(r"\+?[0-9]{3,15}", fullmatch=True))
+def test_any_diallable_number_becomes_a_tel_link(number: str) -> None:
+    line = resource(contacts=[{"method": "call", "value": number, "label": "Call"}])
+    contact = parse_registry(document(resources=[line])).region("XX").resources[0].contacts[0]
+    assert contact.href == f"tel:{number}"
+
+
+@given(st.text(min_size=1).filter(lambda s: not s.lstrip("+").isdigit() or not 3 <= len(s.lstrip("+")) <= 15))
+def test_anything_else_is_refused_as_a_phone_number(value: str) -> None:
+    line = resource(contacts=[{"method": "call", "value": value, "label": "Call"}])
+    with pytest.raises(InvalidData):
+        parse_registry(document(resources=[line]))

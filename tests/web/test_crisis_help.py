@@ -72,3 +72,17 @@ def test_crisis_help_works_when_the_database_is_down(client: Client, make_accoun
     assert response.status_code == 200
     page = response.content.decode()
     assert 'href="tel:111"' in page and "1737" in page
+
+
+def test_languages_are_named_in_words(client: Client) -> None:
+    page = client.get(URL, {"region": "CA"}).content.decode()
+    assert "<dt>Languages</dt><dd>English, French</dd>" in page
+
+
+@pytest.mark.parametrize(
+    "code", ["US", "GB-ENG", "GB-WLS", "GB-SCT", "GB-NIR", "IE", "CA", "AU", "NZ", "INTL"]
+)
+def test_every_region_renders(client: Client, code: str) -> None:
+    response = client.get(URL, {"region": code})
+    assert response.status_code == 200
+    assert f'value="{code}" selected' in response.content.decode()

@@ -131,3 +131,20 @@ def test_the_stylesheet_is_served(client: Client) -> None:
 
     assert finders.find("carepath/site.css") is not None
     assert "/static/carepath/site.css" in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("handler", "status"),
+    [("bad_request", 400), ("forbidden", 403), ("not_found", 404), ("server_error", 500)],
+)
+def test_error_handlers_answer_pages_and_json_under_the_api(rf: Any, handler: str, status: int) -> None:
+    from carepath.web import views
+
+    respond = getattr(views, handler)
+    page = (
+        respond(rf.get("/somewhere/")) if handler == "server_error" else respond(rf.get("/somewhere/"), None)
+    )
+    assert page.status_code == status and "<h1>" in page.content.decode()
+    api_request = rf.get("/api/v1/somewhere")
+    api = respond(api_request) if handler == "server_error" else respond(api_request, None)
+    assert api.status_code == status and api["Content-Type"] == "application/json"
