@@ -47,3 +47,26 @@ def can_manage_directory(actor: Any) -> bool:
 def can_use_role_home(actor: Any, role: Role) -> bool:
     """Each role home is for that role only."""
     return _role(actor) is role
+
+
+def can_keep_assessments(actor: Any) -> bool:
+    """Anyone signed in may keep their own check-ins; anonymous check-ins are never stored."""
+    return _role(actor) is not None
+
+
+def can_view_assessment(actor: Any, assessment: Any) -> bool:
+    """Only the person themself for now; sharing with supporters comes with consent-scoped sharing."""
+    return _role(actor) is not None and actor.pk == assessment.person_id
+
+
+def can_keep_safety_plan(actor: Any) -> bool:
+    return _role(actor) is not None
+
+
+def can_view_safety_plan(actor: Any, plan: Any) -> bool:
+    """The plan is the person's own; supporters see it only once consented sharing exists."""
+    return _role(actor) is not None and actor.pk == plan.person_id
+
+
+def can_review_risk_flags(actor: Any) -> bool:
+    return is_coordinator(actor)

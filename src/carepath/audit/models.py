@@ -17,6 +17,14 @@ class AuditAction(models.TextChoices):
     PASSWORD_RESET = "auth.password_reset", _("Reset password by email link")
     ROLE_CHANGED = "account.role_changed", _("Role changed")
     DEMO_LOADED = "system.demo_loaded", _("Demo data loaded")
+    ASSESSMENT_SAVED = "assessment.saved", _("Check-in saved")
+    ASSESSMENT_VIEWED = "assessment.viewed", _("Check-in viewed")
+    ASSESSMENT_EXPORTED = "assessment.exported", _("Check-in exported")
+    RISK_FLAG_RAISED = "risk_flag.raised", _("Risk flag raised")
+    RISK_FLAG_REVIEWED = "risk_flag.reviewed", _("Risk flag reviewed")
+    RISK_CONSENT_CHANGED = "consent.risk_alerts", _("Consent to risk alerts changed")
+    SAFETY_PLAN_SAVED = "safety_plan.saved", _("Safety plan saved")
+    SAFETY_PLAN_EXPORTED = "safety_plan.exported", _("Safety plan exported")
 
 
 class AuditOutcome(models.TextChoices):

@@ -11,6 +11,10 @@ from ninja.errors import AuthenticationError, ValidationError
 from carepath.accounts.api import router as accounts_router
 from carepath.crisis.api import router as crisis_router
 from carepath.errors import ApplicationError, NotPermitted
+from carepath.screening.api import AnswersRefused
+from carepath.screening.api import router as screening_router
+from carepath.screening.errors import UnknownInstrument
+from carepath.screening.payloads import problems_payload
 from carepath.web.api import router as system_router
 from carepath_core.errors import DomainError, UnknownRegion
 
@@ -23,6 +27,7 @@ api = NinjaAPI(
 api.add_router("/", system_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/crisis", crisis_router)
+api.add_router("/", screening_router)
 
 
 def _problem(request: HttpRequest, message: str, status: int, **extra: Any) -> HttpResponse:
@@ -44,8 +49,17 @@ def _unauthenticated(request: HttpRequest, error: AuthenticationError) -> HttpRe
 
 
 @api.exception_handler(UnknownRegion)
-def _unknown_region(request: HttpRequest, error: UnknownRegion) -> HttpResponse:
+@api.exception_handler(UnknownInstrument)
+def _unknown_code(request: HttpRequest, error: Exception) -> HttpResponse:
     return _problem(request, str(error), 404)
+
+
+@api.exception_handler(AnswersRefused)
+def _answers_refused(request: HttpRequest, refusal: AnswersRefused) -> HttpResponse:
+    # Safety first: a risk answer in a refused form is still answered with crisis help.
+    body: dict[str, Any] = {"safety": refusal.safety} if refusal.safety is not None else {}
+    body.update(detail="Some answers cannot be scored.", errors=problems_payload(refusal.error))
+    return api.create_response(request, body, status=422)
 
 
 @api.exception_handler(Http404)

@@ -68,3 +68,15 @@ def _development_secret(path: Path) -> str:
     path.write_text(value + "\n", encoding="utf-8")
     path.chmod(0o600)
     return value
+
+
+def cutoff_overrides(env: Mapping[str, str], name: str) -> dict[str, int]:
+    """Parse 'phq2:2,gad2:3' into {'phq2': 2, 'gad2': 3}; anything else is an error naming it."""
+    raw = env.get(name, "").strip()
+    overrides: dict[str, int] = {}
+    for part in filter(None, (p.strip() for p in raw.split(","))):
+        code, _, value = part.partition(":")
+        if not code.strip() or not value.strip().isdigit():
+            raise ImproperlyConfigured(f"{name} must look like 'phq2:2,gad2:3' (problem in '{part}').")
+        overrides[code.strip()] = int(value)
+    return overrides

@@ -7,6 +7,7 @@ Environment variables:
   DEBUG             off by default
   ALLOWED_HOSTS     comma-separated; defaults to localhost names outside production
   CAREPATH_REGION   the crisis-help region shown by default (e.g. US, GB-ENG, AU); INTL if unset
+  CAREPATH_CASENESS_CUTOFFS  local screening cut-offs, e.g. phq2:2 (default: the published ones)
   CAREPATH_VAR_DIR  where the embedded database and generated secret live (default ./var)
   EMAIL_BACKEND     default: print emails to the console
 """
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from carepath.config.environment import flag, host_list, is_production, secret_key
+from carepath.config.environment import cutoff_overrides, flag, host_list, is_production, secret_key
 
 ENV = os.environ
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -29,6 +30,8 @@ DEBUG = flag(ENV, "DEBUG", default=False)
 SECRET_KEY = secret_key(ENV, PRODUCTION, VAR_DIR)
 ALLOWED_HOSTS = host_list(ENV, "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
 CAREPATH_REGION = ENV.get("CAREPATH_REGION", "INTL").strip() or "INTL"
+# Local screening cut-offs, e.g. "phq2:2" where a service prefers case-finding sensitivity.
+CAREPATH_CASENESS_CUTOFFS = cutoff_overrides(ENV, "CAREPATH_CASENESS_CUTOFFS")
 
 INSTALLED_APPS = [
     "carepath.web.admin_site.CarepathAdminConfig",
@@ -43,6 +46,8 @@ INSTALLED_APPS = [
     "carepath.accounts",
     "carepath.directory",
     "carepath.crisis",
+    "carepath.screening",
+    "carepath.safety",
     "carepath.web",
     "carepath.demo",
 ]

@@ -8,12 +8,18 @@ never reach a person in distress.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from carepath_core.errors import InvalidData, UnknownRegion
+from carepath_core.errors import UnknownRegion
+from carepath_core.fields import at as _at
+from carepath_core.fields import choice
+from carepath_core.fields import listing as _list
+from carepath_core.fields import require as _require
+from carepath_core.fields import require_unique as _require_unique
+from carepath_core.fields import text as _text
 
 FALLBACK_REGION = "INTL"
 
@@ -203,13 +209,7 @@ def _parse_resource(raw: Any, where: str) -> CrisisResource:
 
 def _parse_contact(raw: Any, where: str) -> CrisisContact:
     _require(isinstance(raw, Mapping), where, "must be an object")
-    method_name = _text(raw, "method", where)
-    _require(
-        method_name in ContactMethod.__members__.values(),
-        f"{where}.method",
-        f"'{method_name}' is not one of {', '.join(m.value for m in ContactMethod)}",
-    )
-    method = ContactMethod(method_name)
+    method = ContactMethod(choice(raw, "method", where, [m.value for m in ContactMethod]))
     value = _text(raw, "value", where)
     if method in (ContactMethod.CALL, ContactMethod.TEXT):
         _require(bool(_DIALLABLE.match(value)), f"{where}.value", "must be the digits to dial, no spaces")
@@ -223,13 +223,7 @@ def _parse_contact(raw: Any, where: str) -> CrisisContact:
 
 
 def _status(raw: Mapping[str, Any], where: str) -> Verification:
-    status = _text(raw, "status", where)
-    _require(
-        status in Verification.__members__.values(),
-        f"{where}.status",
-        f"'{status}' is not one of {', '.join(v.value for v in Verification)}",
-    )
-    return Verification(status)
+    return Verification(choice(raw, "status", where, [v.value for v in Verification]))
 
 
 def _url(raw: Mapping[str, Any], key: str, where: str) -> str:
@@ -242,32 +236,3 @@ def _date(raw: Mapping[str, Any], key: str, where: str) -> str:
     value = _text(raw, key, where)
     _require(bool(_DATE.match(value)), _at(where, key), "must be YYYY, YYYY-MM, YYYY-MM-DD or 'undated'")
     return value
-
-
-def _text(raw: Mapping[str, Any], key: str, where: str) -> str:
-    value = raw.get(key)
-    _require(isinstance(value, str) and value.strip() != "", _at(where, key), "is required text")
-    return str(value)
-
-
-def _list(raw: Mapping[str, Any], key: str, where: str) -> Sequence[Any]:
-    value = raw.get(key)
-    if not isinstance(value, list):
-        raise InvalidData(_at(where, key), "must be a list")
-    return list(value)
-
-
-def _at(where: str, key: str) -> str:
-    return f"{where}.{key}" if where else key
-
-
-def _require(condition: bool, field: str, problem: str) -> None:
-    if not condition:
-        raise InvalidData(field, problem)
-
-
-def _require_unique(values: Sequence[str], field: str, what: str) -> None:
-    seen: set[str] = set()
-    for value in values:
-        _require(value not in seen, field, f"{what} '{value}' appears twice")
-        seen.add(value)

@@ -1,0 +1,78 @@
+"""Safety plans, the person's consent to risk alerts, and the risk flags raised under it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# The six steps of a safety plan, in order (after Stanley & Brown 2012), with our own wording.
+PLAN_STEPS = (
+    "warning_signs",
+    "coping_on_my_own",
+    "people_and_places",
+    "people_to_ask",
+    "professionals_and_lines",
+    "safer_surroundings",
+)
+
+
+class SafetyPlan(models.Model):
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="safety_plan"
+    )
+    warning_signs = models.TextField(_("Signs that a crisis may be building"), blank=True)
+    coping_on_my_own = models.TextField(_("Things I can do on my own to cope"), blank=True)
+    people_and_places = models.TextField(_("People and places that take my mind off things"), blank=True)
+    people_to_ask = models.TextField(_("People I can ask for help"), blank=True)
+    professionals_and_lines = models.TextField(_("Professionals and crisis lines I can contact"), blank=True)
+    safer_surroundings = models.TextField(_("Making my surroundings safer"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("safety plan")
+        verbose_name_plural = _("safety plans")
+
+    def __str__(self) -> str:
+        return f"Safety plan of {self.person_id}"
+
+
+class RiskAlertConsent(models.Model):
+    """Whether the person agreed that a coordinator may be told when their answers show risk."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="risk_alert_consent"
+    )
+    granted = models.BooleanField(default=False)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Risk alerts {'allowed' if self.granted else 'not allowed'} by {self.person_id}"
+
+
+class RiskFlagStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for review")
+    REVIEWED = "reviewed", _("Reviewed")
+
+
+class RiskFlag(models.Model):
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="risk_flags")
+    assessment = models.ForeignKey(
+        "screening.Assessment", null=True, blank=True, on_delete=models.SET_NULL, related_name="risk_flags"
+    )
+    reasons = models.JSONField(default=list)
+    raised_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    status = models.CharField(max_length=16, choices=RiskFlagStatus.choices, default=RiskFlagStatus.OPEN)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["status", "-raised_at"]
+        verbose_name = _("risk flag")
+        verbose_name_plural = _("risk flags")
+
+    def __str__(self) -> str:
+        return f"Risk flag {self.pk} ({self.status})"
