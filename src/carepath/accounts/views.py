@@ -17,6 +17,7 @@ from carepath.accounts import services
 from carepath.accounts.forms import SignUpForm
 from carepath.accounts.models import User
 from carepath.errors import FieldProblem
+from carepath.safety.selectors import risk_alerts_allowed
 
 _SIGNUP_FIELDS = {"username", "email", "display_name", "password", "password_again"}
 
@@ -45,7 +46,11 @@ def sign_up(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def account_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/account.html", {"account": request.user})
+    return render(
+        request,
+        "accounts/account.html",
+        {"account": request.user, "risk_alerts": risk_alerts_allowed(request.user)},
+    )
 
 
 class PasswordChange(auth_views.PasswordChangeView):

@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("carepath.web.urls")),
     path("crisis/", include("carepath.crisis.urls")),
     path("accounts/", include("carepath.accounts.urls")),
+    path("check-in/", include("carepath.screening.urls")),
+    path("", include("carepath.safety.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -6,27 +6,28 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# The six steps of a safety plan, in order (after Stanley & Brown 2012), with our own wording.
-PLAN_STEPS = (
-    "warning_signs",
-    "coping_on_my_own",
-    "people_and_places",
-    "people_to_ask",
-    "professionals_and_lines",
-    "safer_surroundings",
-)
+# The six steps of a safety plan, in order (after Stanley & Brown 2012), in our own wording.
+PLAN_STEP_TITLES = {
+    "warning_signs": _("Signs that a crisis may be building"),
+    "coping_on_my_own": _("Things I can do on my own to cope"),
+    "people_and_places": _("People and places that take my mind off things"),
+    "people_to_ask": _("People I can ask for help"),
+    "professionals_and_lines": _("Professionals and crisis lines I can contact"),
+    "safer_surroundings": _("Making my surroundings safer"),
+}
+PLAN_STEPS = tuple(PLAN_STEP_TITLES)
 
 
 class SafetyPlan(models.Model):
     person = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="safety_plan"
     )
-    warning_signs = models.TextField(_("Signs that a crisis may be building"), blank=True)
-    coping_on_my_own = models.TextField(_("Things I can do on my own to cope"), blank=True)
-    people_and_places = models.TextField(_("People and places that take my mind off things"), blank=True)
-    people_to_ask = models.TextField(_("People I can ask for help"), blank=True)
-    professionals_and_lines = models.TextField(_("Professionals and crisis lines I can contact"), blank=True)
-    safer_surroundings = models.TextField(_("Making my surroundings safer"), blank=True)
+    warning_signs = models.TextField(PLAN_STEP_TITLES["warning_signs"], blank=True)
+    coping_on_my_own = models.TextField(PLAN_STEP_TITLES["coping_on_my_own"], blank=True)
+    people_and_places = models.TextField(PLAN_STEP_TITLES["people_and_places"], blank=True)
+    people_to_ask = models.TextField(PLAN_STEP_TITLES["people_to_ask"], blank=True)
+    professionals_and_lines = models.TextField(PLAN_STEP_TITLES["professionals_and_lines"], blank=True)
+    safer_surroundings = models.TextField(PLAN_STEP_TITLES["safer_surroundings"], blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -6,7 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
 from carepath import policy
@@ -62,7 +62,7 @@ def score_answers(request: HttpRequest, code: str, body: ScoreIn) -> dict[str, A
 @router.post(
     "/assessments", response={201: dict[str, Any]}, auth=django_auth, summary="Keep a completed check-in"
 )
-def create_assessment(request: HttpRequest, body: AssessmentIn) -> tuple[int, dict[str, Any]]:
+def create_assessment(request: HttpRequest, body: AssessmentIn) -> Status[dict[str, Any]]:
     definition = selectors.instrument(body.instrument)
     try:
         saved = services.save_assessment(
@@ -74,7 +74,9 @@ def create_assessment(request: HttpRequest, body: AssessmentIn) -> tuple[int, di
     except InvalidAnswers as error:
         raise _refused(request, error, definition, body) from error
     payload = payloads.score_payload(saved.result, saved.safety, region_for(request))
-    return 201, {"id": str(saved.assessment.pk), "completed_at": saved.assessment.completed_at, **payload}
+    return Status(
+        201, {"id": str(saved.assessment.pk), "completed_at": saved.assessment.completed_at, **payload}
+    )
 
 
 @router.get("/assessments", auth=django_auth, summary="Your kept check-ins, newest first")

@@ -14,6 +14,7 @@ from carepath import policy
 from carepath.accounts.selectors import accounts_per_role
 from carepath.audit.selectors import recent_events
 from carepath.directory.selectors import organizations
+from carepath.safety.selectors import open_risk_flags
 from carepath_core.roles import Role
 
 API_PREFIX = "/api/"
@@ -35,6 +36,8 @@ def role_home(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"role": role}
     if policy.can_view_audit_trail(request.user):
         context["recent_events"] = recent_events(limit=10)
+    if policy.can_review_risk_flags(request.user):
+        context["open_risk_flags"] = open_risk_flags().count()
     if policy.can_manage_directory(request.user):
         context["organizations"] = organizations()
         context["accounts_per_role"] = accounts_per_role()

@@ -1,0 +1,1 @@
+"""Exchanging Carepath data with other systems (FHIR R4 today)."""
