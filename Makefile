@@ -50,7 +50,7 @@ test-postgres: install-dev
 	scripts/with-throwaway-postgres $(BIN)/pytest -m "not browser"
 
 browser:
-	scripts/ensure-chromium
+	scripts/ensure-system-packages
 
 ## make lock: re-pin exact versions after editing pyproject.toml
 lock: $(BIN)/python

@@ -6,42 +6,19 @@ import re
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 from playwright.sync_api import Page, expect
 
 from carepath.crisis.selectors import REGION_COOKIE
-from carepath.demo.services import DEMO_PASSWORD
+from tests.e2e.pages import check_page, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo_data")]
 
-AXE = Axe()
 ROLE_HOME_MARKERS = {
     "demo-seeker": "Your check-ins",
     "demo-peer": "People you support",
     "demo-professional": "Referrals",
     "demo-coordinator": "Organisations in the directory",
 }
-
-
-def check_page(page: Page, name: str) -> None:
-    """No axe violations, and nothing wider than the viewport (no sideways scrolling)."""
-    # The stylesheet must have loaded, or axe would judge colours and layout of a bare page.
-    expect(page.locator(".skip-link")).to_have_css("position", "absolute")
-    results = AXE.run(page)
-    assert results.violations_count == 0, f"axe found problems on {name}:\n{results.generate_report()}"
-    scroll_width, width = page.evaluate(
-        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-    )
-    assert scroll_width <= width, f"{name} scrolls sideways in {width}px: content is {scroll_width}px wide"
-
-
-def log_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    check_page(page, "log-in page")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(f"{base_url}/home/")
 
 
 @pytest.fixture

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4, uuid5
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
@@ -11,8 +12,10 @@ from ninja.security import django_auth
 
 from carepath import policy
 from carepath.crisis.selectors import region_for
+from carepath.interop import fhir
 from carepath.screening import payloads, selectors, services
 from carepath.screening.models import Assessment
+from carepath_core.errors import InvalidData
 from carepath_core.instruments import InvalidAnswers, risk_flags, score
 from carepath_core.safety import decide_safety
 
@@ -89,6 +92,64 @@ def get_assessment(request: HttpRequest, assessment_id: UUID) -> dict[str, Any]:
     assessment = _visible_assessment(request, assessment_id)
     services.record_assessment_access(actor=request.user, assessment=assessment)
     return {**_summary(assessment), "answers": assessment.answers}
+
+
+@router.get("/instruments/{code}/fhir", summary="The questionnaire as a FHIR R4 Questionnaire")
+def get_instrument_fhir(request: HttpRequest, code: str) -> dict[str, Any]:
+    return fhir.questionnaire(selectors.instrument(code))
+
+
+@router.get(
+    "/assessments/{assessment_id}/fhir", auth=django_auth, summary="A kept check-in as a FHIR R4 Bundle"
+)
+def get_assessment_fhir(request: HttpRequest, assessment_id: UUID) -> dict[str, Any]:
+    assessment = _visible_assessment(request, assessment_id)
+    definition = selectors.instrument(assessment.instrument)
+    result = score(definition, assessment.answers)
+    bundle = fhir.assessment_bundle(
+        definition,
+        result,
+        bundle_id=str(uuid4()),
+        response_id=str(assessment.pk),
+        # Derived from the check-in's id so every export names its Observation the same way.
+        observation_id=str(uuid5(assessment.pk, "total-score")),
+        authored=assessment.completed_at,
+        subject_reference=None,
+    )
+    services.record_assessment_access(actor=request.user, assessment=assessment, exported_as="fhir")
+    return bundle
+
+
+@router.post("/fhir/score", summary="Score a FHIR QuestionnaireResponse without storing it")
+def score_fhir_response(request: HttpRequest) -> dict[str, Any]:
+    definition, answers = _imported_answers(request)
+    return score_answers(request, definition.code, ScoreIn(answers=answers))
+
+
+@router.post(
+    "/fhir/assessments",
+    response={201: dict[str, Any]},
+    auth=django_auth,
+    summary="Keep a FHIR QuestionnaireResponse",
+)
+def create_assessment_from_fhir(request: HttpRequest) -> Status[dict[str, Any]]:
+    definition, answers = _imported_answers(request)
+    return create_assessment(request, AssessmentIn(instrument=definition.code, answers=answers))
+
+
+def _imported_answers(request: HttpRequest) -> tuple[Any, dict[str, int]]:
+    """The body is a whole FHIR resource, so it is read as JSON here rather than as a schema."""
+    if request.content_type not in ("application/json", "application/fhir+json"):
+        raise InvalidData(
+            "body", "send the QuestionnaireResponse as application/fhir+json or application/json"
+        )
+    try:
+        resource = json.loads(request.body)
+    except ValueError as error:
+        raise InvalidData("body", "is not valid JSON") from error
+    if not isinstance(resource, dict):
+        raise InvalidData("body", "must be a JSON object (a QuestionnaireResponse)")
+    return fhir.answers_from_questionnaire_response(resource, selectors.instrument_registry())
 
 
 def _visible_assessment(request: HttpRequest, assessment_id: UUID) -> Assessment:
