@@ -51,15 +51,14 @@ class Command(BaseCommand):
         except UnknownInstrument as error:
             raise CommandError(str(error), returncode=BAD_INPUT) from error
         region = crisis_registry().region_or_fallback(options["region"] or settings.CAREPATH_REGION)
-        forms = [options["answers"]] if options["answers"] is not None else list(_lines(options["file"]))
-        failures = 0
-        for number, line in enumerate(forms, start=1):
-            where = f"form {number}" if options["file"] else "answers"
+        # Forms stream one line at a time, so a batch of any size scores in constant memory.
+        forms = iter([options["answers"]]) if options["answers"] is not None else _lines(options["file"])
+        failures = count = 0
+        for count, line in enumerate(forms, start=1):
+            where = f"form {count}" if options["file"] else "answers"
             failures += not self._score_one(definition, line, where, region, options)
         if failures:
-            raise CommandError(
-                f"{failures} of {len(forms)} form(s) could not be scored", returncode=BAD_INPUT
-            )
+            raise CommandError(f"{failures} of {count} form(s) could not be scored", returncode=BAD_INPUT)
 
     def _score_one(
         self, definition: Instrument, line: str, where: str, region: CrisisRegion, options: dict[str, Any]
