@@ -70,3 +70,11 @@ def can_view_safety_plan(actor: Any, plan: Any) -> bool:
 
 def can_review_risk_flags(actor: Any) -> bool:
     return is_coordinator(actor)
+
+
+def can_manage_rules(actor: Any) -> bool:
+    return is_coordinator(actor)
+
+
+def can_keep_recommendations(actor: Any) -> bool:
+    return _role(actor) is not None

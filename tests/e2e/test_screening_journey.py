@@ -73,10 +73,9 @@ def answer_phq9(page: Page, item_9: str, *, keyboard: bool = False) -> None:
         expect(questions.nth(1).get_by_role("radio", name=SEVERAL_DAYS)).to_be_checked()
     else:
         click_answer(questions.nth(1), SEVERAL_DAYS)
-    for number, answer in enumerate(["Not at all", SEVERAL_DAYS, "Not at all", "Not at all"], start=3):
-        click_answer(questions.nth(number - 1), answer)
-    click_answer(questions.nth(6), "Not at all")
-    click_answer(questions.nth(7), SEVERAL_DAYS)
+    answers_3_to_8 = ["Not at all", SEVERAL_DAYS, "Not at all", "Not at all", "Not at all", SEVERAL_DAYS]
+    for index, answer in enumerate(answers_3_to_8, start=2):
+        click_answer(questions.nth(index), answer)
     click_answer(page.get_by_role("group", name=ITEM_9), item_9)
 
 
@@ -251,6 +250,8 @@ def test_a_signed_in_person_saves_a_safety_plan_and_can_take_it_away(page: Page,
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Safety plan").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your safety plan")
     expect(page.get_by_role("link", name=re.compile("^Download your saved plan"))).to_have_count(0)
+    first_step = page.get_by_label("1. Signs that a crisis may be building")
+    expect(first_step).to_have_accessible_description(re.compile("^Thoughts, feelings, situations"))
     check_page(page, "empty safety plan page")
 
     fill_plan(page)

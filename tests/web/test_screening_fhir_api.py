@@ -52,7 +52,7 @@ def test_a_questionnaire_response_is_scored_without_storing(client: Client) -> N
 def test_a_bad_questionnaire_response_names_the_problem(client: Client) -> None:
     unknown = {**phq9_response(0, 0, 0, 0, 0, 0, 0, 0, 0), "questionnaire": "https://elsewhere.example/Q/x"}
     response = post_json(client, "/api/v1/fhir/score", unknown)
-    assert response.status_code == 400 and response.json()["detail"].startswith("questionnaire")
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "questionnaire"
 
 
 @pytest.mark.django_db

@@ -25,6 +25,8 @@ class AuditAction(models.TextChoices):
     RISK_CONSENT_CHANGED = "consent.risk_alerts", _("Consent to risk alerts changed")
     SAFETY_PLAN_SAVED = "safety_plan.saved", _("Safety plan saved")
     SAFETY_PLAN_EXPORTED = "safety_plan.exported", _("Safety plan exported")
+    RULES_LOADED = "rules.loaded", _("Stepped-care rules loaded")
+    RECOMMENDATION_SAVED = "recommendation.saved", _("Recommendation saved")
 
 
 class AuditOutcome(models.TextChoices):

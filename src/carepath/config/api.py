@@ -10,13 +10,15 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from carepath.accounts.api import router as accounts_router
 from carepath.crisis.api import router as crisis_router
+from carepath.decision.api import router as decision_router
+from carepath.decision.errors import RuleSetRefused
 from carepath.errors import ApplicationError, NotPermitted
 from carepath.screening.api import AnswersRefused
 from carepath.screening.api import router as screening_router
 from carepath.screening.errors import UnknownInstrument
 from carepath.screening.payloads import problems_payload
 from carepath.web.api import router as system_router
-from carepath_core.errors import DomainError, UnknownRegion
+from carepath_core.errors import DomainError, InvalidData, UnknownRegion
 
 api = NinjaAPI(
     title="Carepath API",
@@ -28,6 +30,7 @@ api.add_router("/", system_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/crisis", crisis_router)
 api.add_router("/", screening_router)
+api.add_router("/", decision_router)
 
 
 def _problem(request: HttpRequest, message: str, status: int, **extra: Any) -> HttpResponse:
@@ -70,6 +73,19 @@ def _not_found(request: HttpRequest, error: Http404) -> HttpResponse:
 @api.exception_handler(NotPermitted)
 def _not_permitted(request: HttpRequest, error: NotPermitted) -> HttpResponse:
     return _problem(request, "Not found.", 404)
+
+
+@api.exception_handler(RuleSetRefused)
+def _rules_refused(request: HttpRequest, refusal: RuleSetRefused) -> HttpResponse:
+    problems = [{"rule": p.rule, "problem": p.problem} for p in refusal.problems]
+    return _problem(
+        request, "The rule file was refused; the active rules are unchanged.", 422, problems=problems
+    )
+
+
+@api.exception_handler(InvalidData)
+def _invalid_data(request: HttpRequest, error: InvalidData) -> HttpResponse:
+    return _problem(request, str(error), 422, errors=[{"field": error.field, "problem": error.problem}])
 
 
 @api.exception_handler(DomainError)

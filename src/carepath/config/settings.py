@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "carepath.crisis",
     "carepath.screening",
     "carepath.safety",
+    "carepath.decision",
     "carepath.web",
     "carepath.demo",
 ]
