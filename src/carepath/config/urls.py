@@ -8,6 +8,7 @@ urlpatterns = [
     path("crisis/", include("carepath.crisis.urls")),
     path("accounts/", include("carepath.accounts.urls")),
     path("check-in/", include("carepath.screening.urls")),
+    path("decide/", include("carepath.decision.urls")),
     path("", include("carepath.safety.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from carepath.decision import views
+
+urlpatterns = [
+    path("", views.decide, name="decide"),
+]
