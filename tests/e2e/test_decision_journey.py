@@ -212,3 +212,18 @@ def test_a_signed_in_person_in_danger_sees_crisis_help_first_then_saves_at_320px
     )
     expect(page.get_by_role("button", name="Save this recommendation")).to_have_count(0)
     check_page(page, "result page after saving at 320px")
+
+
+def test_a_coordinator_reviews_the_rules_and_a_refused_upload_changes_nothing(
+    page: Page, live_server: Any, tmp_path: Any
+) -> None:
+    log_in(page, live_server.url, "demo-coordinator")
+    page.get_by_role("link", name="Stepped-care rules").click()
+    expect(page.get_by_role("heading", name="Active: carepath-default, version 1.0.0")).to_be_visible()
+    check_page(page, "stepped-care rules")
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"id": "x", "version": "2", "title": "t", "rules": []}', encoding="utf-8")
+    page.get_by_label("Rules file (JSON)").set_input_files(str(broken))
+    page.get_by_role("button", name="Check and load").click()
+    expect(page.get_by_role("alert")).to_contain_text("The active rules are unchanged")
+    check_page(page, "refused rules upload")

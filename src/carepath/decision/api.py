@@ -15,7 +15,6 @@ from carepath.decision import selectors, services
 from carepath.decision.inputs import read_request
 from carepath.decision.payloads import decision_aid_payload, recommendation_payload
 from carepath.errors import NotPermitted
-from carepath_core.decision import recommend
 from carepath_core.errors import InvalidData
 
 router = Router(tags=["decision aid"])
@@ -34,19 +33,10 @@ def get_decision_aid(request: HttpRequest) -> dict[str, Any]:
 def create_recommendation(request: HttpRequest) -> Status[dict[str, Any]]:
     data = _json_object(request)
     decision_request = read_request(data)
-    aid = selectors.decision_aid()
-    recommendation = recommend(
-        rules=selectors.active_rule_set(),
-        aid=aid,
-        risk=decision_request.risk,
-        screenings=decision_request.screenings,
-        preferences=decision_request.preferences,
-        limits=decision_request.limits,
-        current_support=decision_request.current_support,
-    )
+    recommendation = selectors.recommendation_for(decision_request)
     body = recommendation_payload(
         recommendation,
-        aid,
+        selectors.decision_aid(),
         risk_items=decision_request.risk_items,
         in_danger=decision_request.in_danger,
         region=region_for(request),

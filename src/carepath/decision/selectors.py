@@ -9,9 +9,18 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from carepath.decision.inputs import DecisionRequest
 from carepath.decision.models import RuleSetVersion, SavedRecommendation
 from carepath.screening.selectors import instrument_registry
-from carepath_core.decision import DecisionAid, RuleSet, ScoreScale, parse_decision_aid, parse_rule_set
+from carepath_core.decision import (
+    DecisionAid,
+    Recommendation,
+    RuleSet,
+    ScoreScale,
+    parse_decision_aid,
+    parse_rule_set,
+    recommend,
+)
 
 _CORE = "carepath_core.decision"
 
@@ -46,6 +55,19 @@ def active_rule_set() -> RuleSet:
 def active_rules_document() -> dict[str, Any]:
     row = RuleSetVersion.objects.filter(active=True).first()
     return dict(row.document) if row else default_rules_document()
+
+
+def recommendation_for(decision_request: DecisionRequest) -> Recommendation:
+    """Apply the active rules to a checked request: the one way the API, pages and CLI recommend."""
+    return recommend(
+        rules=active_rule_set(),
+        aid=decision_aid(),
+        risk=decision_request.risk,
+        screenings=decision_request.screenings,
+        preferences=decision_request.preferences,
+        limits=decision_request.limits,
+        current_support=decision_request.current_support,
+    )
 
 
 def rule_set_history(limit: int = 20) -> list[RuleSetVersion]:

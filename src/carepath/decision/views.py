@@ -6,25 +6,29 @@ person chooses "Save this recommendation". Crisis help comes first on every page
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from carepath import policy
 from carepath.crisis.selectors import region_for
 from carepath.decision import documents, forms, selectors, services
+from carepath.decision.errors import RuleSetRefused
 from carepath.decision.forms import RESULT_STEP, Answers
 from carepath.decision.inputs import DecisionRequest, read_request
 from carepath.screening.models import Assessment
 from carepath.screening.selectors import assessments_of, instrument
-from carepath_core.decision import Recommendation, recommend
-from carepath_core.errors import InvalidData
+from carepath_core.decision import Recommendation
+from carepath_core.errors import DomainError, InvalidData
 
 PDF, SAVE = "pdf", "save"
+MAX_RULES_FILE_BYTES = 512 * 1024
 TEMPLATES = {
     0: "decision/intro.html",
     1: "decision/checkin.html",
@@ -64,16 +68,7 @@ def _go_on(request: HttpRequest, answers: Answers, target: int, action: str) -> 
 def recommendation_for(data: dict[str, Any]) -> tuple[DecisionRequest, Recommendation]:
     """Read the request and apply the active rules, exactly as the JSON API does."""
     decision_request = read_request(data)
-    recommendation = recommend(
-        rules=selectors.active_rule_set(),
-        aid=selectors.decision_aid(),
-        risk=decision_request.risk,
-        screenings=decision_request.screenings,
-        preferences=decision_request.preferences,
-        limits=decision_request.limits,
-        current_support=decision_request.current_support,
-    )
-    return decision_request, recommendation
+    return decision_request, selectors.recommendation_for(decision_request)
 
 
 def _step_page(
@@ -231,3 +226,39 @@ def _at_risk(request: HttpRequest, answers: Answers) -> bool:
         return read_request(forms.request_data(answers, _kept_answers(request))).risk
     except InvalidData:
         return False
+
+
+@login_required
+def rules_page(request: HttpRequest) -> HttpResponse:
+    """Coordinators see the active stepped-care rules and may upload a replacement file."""
+    if not policy.can_manage_rules(request.user):
+        raise Http404
+    problems: list[str] = []
+    if request.method == "POST":
+        problems = _load_uploaded_rules(request)
+        if not problems:
+            messages.success(request, _("The new rules are checked and active."))
+            return redirect("decision_rules")
+    context = {
+        "rule_set": selectors.active_rule_set(),
+        "history": selectors.rule_set_history(),
+        "problems": problems,
+    }
+    return render(request, "decision/rules.html", context, status=400 if problems else 200)
+
+
+def _load_uploaded_rules(request: HttpRequest) -> list[str]:
+    upload = request.FILES.get("rules_file")
+    if upload is None:
+        return [_("Choose a rules file (JSON) to upload.")]
+    try:
+        document = json.loads(upload.read(MAX_RULES_FILE_BYTES + 1)[:MAX_RULES_FILE_BYTES])
+    except ValueError:
+        return [_("The file is not valid JSON.")]
+    try:
+        services.load_rule_set(actor=request.user, document=document)
+    except RuleSetRefused as refusal:
+        return [str(problem) for problem in refusal.problems]
+    except DomainError as error:
+        return [str(error)]
+    return []

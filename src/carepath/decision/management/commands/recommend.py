@@ -18,7 +18,6 @@ from carepath.decision import selectors
 from carepath.decision.inputs import read_request
 from carepath.decision.payloads import recommendation_payload
 from carepath.errors import ApplicationError
-from carepath_core.decision import recommend
 from carepath_core.errors import DomainError
 
 BAD_INPUT = 2
@@ -41,15 +40,7 @@ class Command(BaseCommand):
         except (DomainError, ApplicationError, ValueError) as error:
             raise CommandError(str(error), returncode=BAD_INPUT) from error
         aid = selectors.decision_aid()
-        result = recommend(
-            rules=selectors.active_rule_set(),
-            aid=aid,
-            risk=decision_request.risk,
-            screenings=decision_request.screenings,
-            preferences=decision_request.preferences,
-            limits=decision_request.limits,
-            current_support=decision_request.current_support,
-        )
+        result = selectors.recommendation_for(decision_request)
         region = crisis_registry().region_or_fallback(options["region"] or settings.CAREPATH_REGION)
         payload = recommendation_payload(
             result,
