@@ -27,6 +27,7 @@ class AuditAction(models.TextChoices):
     SAFETY_PLAN_EXPORTED = "safety_plan.exported", _("Safety plan exported")
     RULES_LOADED = "rules.loaded", _("Stepped-care rules loaded")
     RECOMMENDATION_SAVED = "recommendation.saved", _("Recommendation saved")
+    HSDS_IMPORTED = "directory.hsds_imported", _("Directory data imported (HSDS)")
 
 
 class AuditOutcome(models.TextChoices):

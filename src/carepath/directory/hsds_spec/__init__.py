@@ -1,0 +1,1 @@
+"""The Open Referral HSDS 3.1 schemas and tabular descriptor, shipped as data (see README.md)."""

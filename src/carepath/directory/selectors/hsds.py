@@ -1,0 +1,76 @@
+"""Reading the directory as HSDS tables: which ids exist, and every row of a table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.db import models
+
+from carepath.directory.models import HSDS_MODELS
+from carepath.interop.hsds_tables import TABLES
+
+LOOKUP_CHUNK = 500
+
+
+def hsds_attributes(table: str) -> dict[str, str]:
+    """HSDS column -> model attribute for one table (a link's attribute ends in _id)."""
+    model = HSDS_MODELS[table]
+    columns = set(TABLES[table].columns)
+    return {field.column: field.attname for field in model._meta.concrete_fields if field.column in columns}
+
+
+def _chunks(ids: Iterable[str]) -> Iterator[list[str]]:
+    chunk: list[str] = []
+    for record_id in ids:
+        chunk.append(record_id)
+        if len(chunk) == LOOKUP_CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def existing_ids(table: str, ids: Iterable[str]) -> set[str]:
+    model: type[models.Model] = HSDS_MODELS[table]
+    found: set[str] = set()
+    for chunk in _chunks(sorted(set(ids))):
+        found.update(model._default_manager.filter(pk__in=chunk).values_list("pk", flat=True))
+    return found
+
+
+def existing_ids_in_any_table(ids: Iterable[str]) -> set[str]:
+    wanted = set(ids)
+    found: set[str] = set()
+    for table in TABLES:
+        found |= existing_ids(table, wanted - found)
+    return found
+
+
+def existing_records(table: str, ids: Iterable[str]) -> dict[str, models.Model]:
+    model: type[models.Model] = HSDS_MODELS[table]
+    found: dict[str, models.Model] = {}
+    for chunk in _chunks(sorted(set(ids))):
+        found.update(model._default_manager.in_bulk(chunk))
+    return found
+
+
+def hsds_rows(table: str) -> list[dict[str, Any]]:
+    """Every row of one HSDS table, by id, as HSDS column -> stored value (None when empty)."""
+    attributes = hsds_attributes(table)
+    model: type[models.Model] = HSDS_MODELS[table]
+    rows = []
+    for stored in (
+        model._default_manager.order_by("pk").values(*attributes.values()).iterator(chunk_size=2000)
+    ):
+        rows.append({column: stored[attribute] for column, attribute in attributes.items()})
+    return rows
+
+
+def hsds_record_count() -> int:
+    return sum(model._default_manager.count() for model in HSDS_MODELS.values())
+
+
+def hsds_tables() -> dict[str, list[dict[str, Any]]]:
+    """The whole directory as HSDS tables: table -> rows."""
+    return {table: hsds_rows(table) for table in TABLES}

@@ -1,0 +1,284 @@
+"""Reading HSDS nested JSON: one record, a list of records, or a page of a paged list.
+
+Each top-level record is validated against its official schema (Draft 2020-12, with formats);
+a valid one is taken apart into flat records per HSDS table, the links that nesting expresses
+filled in (a phone inside a service gets that service's id as `service_id`). The same record
+may appear in several places, as in the official examples; every sighting must agree.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from jsonschema import ValidationError
+
+from carepath.interop.hsds_records import ImportBatch, ParsedRecord, Problem, Severity
+from carepath.interop.hsds_schema import page_validator, record_validator
+from carepath.interop.hsds_tables import (
+    DOCUMENT_KINDS,
+    POLYMORPHIC_ENTITY,
+    TABLES,
+    Child,
+    HsdsTable,
+    children_of,
+    embedded_of,
+)
+from carepath.interop.hsds_values import BadValue, RoundedValue, check_record, read_value
+
+REQUIRED_PROPERTY = re.compile(r"^'(.+)' is a required property$")
+
+
+class UnknownKind(Exception):
+    """The document's kind of record cannot be told from its name or its content."""
+
+
+def read_json_file(path: Path, kind: str | None = None) -> ImportBatch:
+    batch = ImportBatch(files=[path.name])
+    try:
+        with path.open(encoding="utf-8-sig") as handle:
+            document = json.load(handle, parse_float=Decimal)
+    except json.JSONDecodeError as error:
+        where = f"line {error.lineno} column {error.colno}"
+        batch.report(Problem(path.name, where, "", f"is not valid JSON: {error.msg}", origins=(path.name,)))
+        return batch
+    except (OSError, UnicodeDecodeError) as error:
+        batch.report(Problem(path.name, "", "", f"cannot be read: {error}", origins=(path.name,)))
+        return batch
+    items = _items(document, path.name, batch)
+    if items:
+        try:
+            record_kind = kind or kind_of(path.name, items[0][1])
+        except UnknownKind as error:
+            batch.report(Problem(path.name, "", "", str(error), origins=(path.name,)))
+            return batch
+        _read_items(items, record_kind, path.name, batch)
+    return batch
+
+
+def _items(document: Any, file: str, batch: ImportBatch) -> list[tuple[str, Any]]:
+    """(path, record) for each top-level record: the document itself, a list's items or a page's."""
+    if isinstance(document, list):
+        return [(f"[{index}]", item) for index, item in enumerate(document)]
+    if isinstance(document, dict) and "contents" in document:
+        return _page_items(document, file, batch)
+    if isinstance(document, dict):
+        return [("", document)]
+    batch.report(
+        Problem(file, "", "", "must hold an HSDS record, a list of records or a page", origins=(file,))
+    )
+    return []
+
+
+def _page_items(document: dict[str, Any], file: str, batch: ImportBatch) -> list[tuple[str, Any]]:
+    """A page is checked by its Page fields (the official list schemas are broken), then its items."""
+    errors = list(page_validator().iter_errors(document))
+    for error in errors:
+        field, where, problem = _described(error, "")
+        batch.report(Problem(file, where or "page", field, problem, origins=(file,)))
+    if errors:
+        return []
+    if document["total_pages"] > 1:
+        note = f"is page {document['page_number']} of {document['total_pages']}; only its records are read"
+        batch.report(Problem(file, "page", "page_number", note, Severity.WARNING))
+    return [(f"contents[{index}]", item) for index, item in enumerate(document["contents"])]
+
+
+def kind_of(file_name: str, sample: Any) -> str:
+    """The kind of record a document holds: from its file name, else from its first record."""
+    stem = file_name.lower()
+    for kind in DOCUMENT_KINDS:
+        if stem.startswith(kind) or stem.startswith(kind.replace("_", "-")):
+            return kind
+    plural = {
+        "services": "service",
+        "organizations": "organization",
+        "locations": "location",
+        "taxonomies": "taxonomy",
+        "taxonomy_terms": "taxonomy_term",
+    }
+    for prefix, kind in plural.items():
+        if stem.startswith(prefix):
+            return kind
+    return _kind_from_content(file_name, sample)
+
+
+def _kind_from_content(file_name: str, sample: Any) -> str:
+    keys = set(sample) if isinstance(sample, dict) else set()
+    clues = (
+        ("location", {"location_type"}),
+        ("service", {"status"}),
+        ("service_at_location", {"service", "location", "service_id", "location_id"}),
+        ("taxonomy_term", {"taxonomy_detail", "taxonomy_id", "parent_id", "code", "term_uri"}),
+        (
+            "organization",
+            {
+                "services",
+                "locations",
+                "programs",
+                "website",
+                "legal_status",
+                "organization_identifiers",
+                "year_incorporated",
+                "parent_organization_id",
+            },
+        ),
+    )
+    for kind, telling in clues:
+        if keys & telling:
+            return kind
+    raise UnknownKind(
+        f"cannot tell which HSDS object {file_name} holds; name the file after it "
+        "(service…, organization…, service_at_location…, location…, taxonomy_term…, taxonomy…) "
+        "or pass --kind"
+    )
+
+
+def _read_items(items: list[tuple[str, Any]], kind: str, file: str, batch: ImportBatch) -> None:
+    first_seen: dict[str, str] = {}
+    for path, item in items:
+        origin = f"{file}#{path or 'record'}"
+        batch.origins.append(origin)
+        errors = sorted(record_validator(kind).iter_errors(item), key=lambda error: list(error.absolute_path))
+        for error in errors:
+            field, where, problem = _described(error, path)
+            batch.report(Problem(file, where, field, problem, origins=(origin,)))
+        if errors:
+            continue
+        record_id = item["id"]
+        if record_id in first_seen:
+            problem = (
+                f"{kind} '{record_id}' appears twice at the top of the file (also at {first_seen[record_id]})"
+            )
+            batch.report(Problem(file, path, "id", problem, origins=(origin,)))
+            continue
+        first_seen[record_id] = path or "record"
+        _Flattener(batch, file, origin).flatten(item, TABLES[kind], path, top_level=True)
+
+
+def _described(error: ValidationError, prefix: str) -> tuple[str, str, str]:
+    """(field, where, problem) for one schema error, the where as a path such as phones[0]."""
+    steps = list(error.absolute_path)
+    if error.validator == "required":
+        match = REQUIRED_PROPERTY.match(error.message)
+        return (match.group(1) if match else "", _joined(prefix, steps), "is required")
+    field = str(steps.pop()) if steps and isinstance(steps[-1], str) else ""
+    return field, _joined(prefix, steps), _problem_text(error)
+
+
+def _joined(prefix: str, steps: list[Any]) -> str:
+    path = prefix
+    for step in steps:
+        path += f"[{step}]" if isinstance(step, int) else (f".{step}" if path else str(step))
+    return path
+
+
+def _problem_text(error: ValidationError) -> str:
+    shown = json.dumps(error.instance, default=str)
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    if error.validator == "type":
+        return f"must be of type {error.validator_value}, not {shown}"
+    if error.validator == "enum":
+        return f"{shown} is not one of {', '.join(map(str, error.validator_value))}"
+    if error.validator == "format":
+        return f"{shown} is not a valid {error.validator_value}"
+    return str(error.message)
+
+
+class _Flattener:
+    """Takes one valid top-level record apart into flat records, one per HSDS table row."""
+
+    def __init__(self, batch: ImportBatch, file: str, origin: str) -> None:
+        self.batch, self.file, self.origin = batch, file, origin
+
+    def problem(self, where: str, field: str, text: str, severity: Severity = Severity.ERROR) -> None:
+        origins = (self.origin,) if severity is Severity.ERROR else ()
+        self.batch.report(Problem(self.file, where, field, text, severity, origins))
+
+    def flatten(
+        self,
+        raw: dict[str, Any],
+        table: HsdsTable,
+        where: str,
+        *,
+        top_level: bool = False,
+        parent: tuple[HsdsTable, str, Child] | None = None,
+    ) -> None:
+        values = self._values(raw, table, where, top_level=top_level)
+        if parent is not None:
+            self._link_to_parent(values, table, where, parent)
+        for embedded in embedded_of(table, top_level=top_level):
+            inner = raw.get(embedded.key)
+            if isinstance(inner, dict):
+                self._set_link(values, embedded.link, inner["id"], where, table)
+                self.flatten(inner, TABLES[embedded.table], _joined(where, [embedded.key]))
+        for child in children_of(table, top_level=top_level):
+            for index, item in enumerate(raw.get(child.key) or []):
+                self.flatten(
+                    item,
+                    TABLES[child.table],
+                    _joined(where, [child.key, index]),
+                    parent=(table, values["id"], child),
+                )
+        for field, problem, severity in check_record(table.name, values):
+            self.problem(where, field, problem, severity)
+        record = ParsedRecord(table.name, values, self.file, where, {self.origin})
+        self.batch.add(record)
+
+    def _values(
+        self, raw: dict[str, Any], table: HsdsTable, where: str, *, top_level: bool
+    ) -> dict[str, Any]:
+        nested = {c.key for c in children_of(table, top_level=top_level)} | {
+            e.key for e in embedded_of(table, top_level=top_level)
+        }
+        values: dict[str, Any] = {}
+        for key, raw_value in raw.items():
+            if key in table.columns:
+                try:
+                    value = read_value(table, key, raw_value)
+                except RoundedValue as rounded:
+                    self.problem(where, key, rounded.problem, Severity.WARNING)
+                    value = rounded.value
+                except BadValue as bad:
+                    self.problem(where, key, bad.problem)
+                    continue
+                if value is not None:
+                    values[key] = value
+            elif key not in nested:
+                note = f"is not a field of HSDS 3.1 {table.name} and is not kept"
+                self.problem(where, key, note, Severity.WARNING)
+        return values
+
+    def _link_to_parent(
+        self, values: dict[str, Any], table: HsdsTable, where: str, parent: tuple[HsdsTable, str, Child]
+    ) -> None:
+        parent_table, parent_id, child = parent
+        self._set_link(values, child.link, parent_id, where, table)
+        entity_column = POLYMORPHIC_ENTITY.get(table.name)
+        if entity_column is not None:
+            values.setdefault(entity_column, parent_table.name)
+
+    def _set_link(
+        self, values: dict[str, Any], column: str, target: str, where: str, table: HsdsTable
+    ) -> None:
+        given = values.setdefault(column, target)
+        if given != target:
+            self.problem(
+                where, column, f"is '{given}' but the {table.name} is nested in or embeds '{target}'"
+            )
+
+
+def read_json_folder(folder: Path, kind: str | None = None) -> ImportBatch:
+    """Every *.json file of a folder (such as a Carepath JSON export), read as one import."""
+    batch = ImportBatch()
+    files = sorted(folder.glob("*.json"))
+    if not files:
+        batch.report(
+            Problem(folder.name, "", "", "holds no .json file and no data package", origins=(folder.name,))
+        )
+    for file in files:
+        batch.merge(read_json_file(file, kind))
+    return batch

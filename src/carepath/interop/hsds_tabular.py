@@ -1,0 +1,198 @@
+"""Reading an HSDS Tabular Data Package: one CSV file per table, described by datapackage.json.
+
+The package's own descriptor says which file holds which table. Cells are validated with
+`frictionless` against the official HSDS 3.1 table schemas (corrected, see `hsds_schema`), so
+a publisher's descriptor cannot loosen the standard; references between tables are checked
+later, against the package and the directory together. Rows are numbered as a spreadsheet
+shows them: the header is row 1, the first record row 2.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import frictionless
+
+from carepath.interop.hsds_records import ImportBatch, ParsedRecord, Problem, Severity
+from carepath.interop.hsds_schema import required_columns, tabular_descriptor
+from carepath.interop.hsds_tables import TABLES, HsdsTable
+from carepath.interop.hsds_values import BadValue, RoundedValue, check_record, read_value
+
+DESCRIPTOR = "datapackage.json"
+
+
+def is_tabular_package(path: Path) -> bool:
+    if path.is_file():
+        return path.name == DESCRIPTOR
+    return (path / DESCRIPTOR).exists() or any(path.glob("*.csv"))
+
+
+def read_tabular_package(path: Path) -> ImportBatch:
+    folder = path if path.is_dir() else path.parent
+    batch = ImportBatch()
+    files = _table_files(folder, batch)
+    if not files:
+        batch.report(
+            Problem(folder.name, "", "", "holds no CSV file of an HSDS table", origins=(folder.name,))
+        )
+        return batch
+    readable = {table: file for table, file in files.items() if _header_is_usable(table, file, batch)}
+    bad_rows = _frictionless_problems(folder, readable, batch)
+    for table, file in readable.items():
+        batch.files.append(file.name)
+        _read_rows(TABLES[table], file, bad_rows, batch)
+    return batch
+
+
+def _table_files(folder: Path, batch: ImportBatch) -> dict[str, Path]:
+    """The CSV file of each HSDS table present, named by the package's descriptor when it has one."""
+    paths = {table.name: table.path for table in TABLES.values()}
+    descriptor = _package_descriptor(folder, batch)
+    for resource in descriptor.get("resources", []) if descriptor else []:
+        if (
+            isinstance(resource, dict)
+            and resource.get("name") in TABLES
+            and isinstance(resource.get("path"), str)
+        ):
+            paths[resource["name"]] = resource["path"]
+    files: dict[str, Path] = {}
+    for table, relative in paths.items():
+        file = (folder / relative).resolve()
+        if not file.is_relative_to(folder.resolve()):
+            batch.report(
+                Problem(
+                    DESCRIPTOR, table, "path", f"'{relative}' is outside the package", origins=(DESCRIPTOR,)
+                )
+            )
+        elif file.is_file():
+            files[table] = file
+    for stray in sorted(set(folder.glob("*.csv")) - {file for file in files.values()}):
+        batch.report(
+            Problem(stray.name, "", "", "is not a table of HSDS 3.1 and is not read", Severity.WARNING)
+        )
+    return files
+
+
+def _package_descriptor(folder: Path, batch: ImportBatch) -> dict[str, Any] | None:
+    file = folder / DESCRIPTOR
+    if not file.exists():
+        note = "is missing; CSV files are read by their HSDS names"
+        batch.report(Problem(DESCRIPTOR, "", "", note, Severity.WARNING))
+        return None
+    try:
+        descriptor = json.loads(file.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        descriptor = None
+    if not isinstance(descriptor, dict):
+        note = "is not a data package descriptor; CSV files are read by their HSDS names"
+        batch.report(Problem(DESCRIPTOR, "", "", note, Severity.WARNING))
+        return None
+    return descriptor
+
+
+def _header(file: Path) -> list[str]:
+    with file.open(encoding="utf-8-sig", newline="") as handle:
+        return next(csv.reader(handle), [])
+
+
+def _header_is_usable(table: str, file: Path, batch: ImportBatch) -> bool:
+    try:
+        header = _header(file)
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        batch.report(
+            Problem(file.name, "", "", f"cannot be read as UTF-8 CSV: {error}", origins=(file.name,))
+        )
+        return False
+    missing = [column for column in required_columns(table) if column not in header]
+    for column in missing:
+        problem = f"column is missing; HSDS requires it in {table}"
+        batch.report(Problem(file.name, "header", column, problem, origins=(file.name,)))
+    for column in header:
+        if column not in TABLES[table].columns:
+            note = f"is not a column of HSDS 3.1 {table} and is not kept"
+            batch.report(Problem(file.name, "header", column, note, Severity.WARNING))
+    return not missing
+
+
+def _frictionless_problems(folder: Path, files: dict[str, Path], batch: ImportBatch) -> set[tuple[str, int]]:
+    """Validate cells, primary keys and uniqueness; returns the (file, row) pairs found wrong."""
+    descriptor = tabular_descriptor()
+    resources = []
+    for resource in descriptor["resources"]:
+        if resource["name"] in files:
+            resource["path"] = files[resource["name"]].relative_to(folder.resolve()).as_posix()
+            resource["schema"].pop("foreignKeys", None)  # checked later, against the directory too
+            resource["schema"]["fieldsMatch"] = "partial"  # optional columns may be left out
+            resources.append(resource)
+    descriptor["resources"] = resources
+    package = frictionless.Package.from_descriptor(descriptor, basepath=str(folder.resolve()))
+    report = package.validate()
+    bad_rows: set[tuple[str, int]] = set()
+    for task in report.tasks:
+        file = Path(task.place).name
+        columns = TABLES[task.name].columns if task.name in TABLES else ()
+        for error in task.errors:
+            row = getattr(error, "row_number", None)
+            field = getattr(error, "field_name", "") or ""
+            if field and field not in columns:
+                continue  # a column HSDS does not have; already reported as not kept
+            where = f"row {row}" if row else "header"
+            origin = f"{file}:{where}" if row else file
+            batch.report(Problem(file, where, field, _note(error), origins=(origin,)))
+            if row:
+                bad_rows.add((file, row))
+    return bad_rows
+
+
+def _note(error: frictionless.Error) -> str:
+    return f"{error.title.lower()}: {error.note}" if error.note else error.title.lower()
+
+
+def _read_rows(table: HsdsTable, file: Path, bad_rows: set[tuple[str, int]], batch: ImportBatch) -> None:
+    seen: dict[str, int] = {}
+    with file.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        for row_number, cells in enumerate(reader, start=2):
+            if not cells:
+                continue
+            origin = f"{file.name}:row {row_number}"
+            batch.origins.append(origin)
+            if (file.name, row_number) in bad_rows:
+                continue
+            raw = dict(zip(header, cells, strict=False))
+            record_id = raw.get("id", "")
+            if record_id in seen:
+                problem = f"id '{record_id}' is also on row {seen[record_id]}"
+                batch.report(Problem(file.name, f"row {row_number}", "id", problem, origins=(origin,)))
+                continue
+            seen[record_id] = row_number
+            values = _row_values(table, raw, file.name, row_number, batch)
+            batch.add(ParsedRecord(table.name, values, file.name, f"row {row_number}", {origin}))
+
+
+def _row_values(
+    table: HsdsTable, raw: dict[str, str], file: str, row: int, batch: ImportBatch
+) -> dict[str, Any]:
+    where, origin = f"row {row}", f"{file}:row {row}"
+    values: dict[str, Any] = {}
+    for column in table.columns:
+        try:
+            value = read_value(table, column, raw.get(column))
+        except RoundedValue as rounded:
+            batch.report(Problem(file, where, column, rounded.problem, Severity.WARNING))
+            value = rounded.value
+        except BadValue as bad:
+            batch.report(Problem(file, where, column, bad.problem, origins=(origin,)))
+            continue
+        if value is not None:
+            values[column] = value
+        elif column in table.link_columns and column in raw:
+            values[column] = None  # an empty link cell says "linked to nothing"
+    for column, problem, severity in check_record(table.name, values):
+        origins = (origin,) if severity is Severity.ERROR else ()
+        batch.report(Problem(file, where, column, problem, severity, origins))
+    return values

@@ -1,0 +1,225 @@
+"""Reading HSDS values into what Carepath stores, and the checks the HSDS schemas leave out.
+
+`read_value` turns a JSON value or a CSV cell into the stored value for its column's kind,
+or raises `BadValue` naming the problem. `schedule_problems` checks the iCalendar (RFC 5545)
+recurrence parts of a schedule; `position_problems` checks a location's coordinates.
+Empty text and an absent value are the same thing here, as in HSDS's tabular form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from carepath.interop.hsds_records import Severity
+from carepath.interop.hsds_tables import HsdsTable, Kind
+
+WHOLE_NUMBER_LIMIT = 2**31
+NUMBER_PLACES = 6
+NUMBER_INTEGER_DIGITS = 14
+COORDINATE_PLACES = 12
+COORDINATE_INTEGER_DIGITS = 10
+
+DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+TIME_PATTERN = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?$")
+DATE_TIME_PATTERN = re.compile(
+    r"^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)?$"
+)
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+FREQUENCIES = ("WEEKLY", "MONTHLY")
+BYDAY_PART = re.compile(r"^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$")
+
+
+class BadValue(Exception):
+    def __init__(self, problem: str) -> None:
+        self.problem = problem
+        super().__init__(problem)
+
+
+class RoundedValue(Exception):
+    """The value fits only once rounded; carries the rounded value and says so."""
+
+    def __init__(self, value: Decimal, places: int) -> None:
+        self.value = value
+        self.problem = f"has more than {places} decimal places; kept as {value.normalize():f}"
+        super().__init__(self.problem)
+
+
+def read_value(table: HsdsTable, column: str, raw: Any) -> Any:
+    """The stored value of one column, or None when the value is absent or empty."""
+    if raw is None or raw == "":
+        return None
+    kind = table.kind(column)
+    if kind is Kind.TEXT:
+        if not isinstance(raw, str):
+            raise BadValue(f"must be text, not {_shown(raw)}")
+        return raw
+    reader = _READERS[kind]
+    return reader(raw)
+
+
+def _shown(raw: Any) -> str:
+    return repr(raw) if isinstance(raw, str) else str(raw)
+
+
+def _decimal(raw: Any) -> Decimal:
+    if isinstance(raw, bool):
+        raise BadValue(f"must be a number, not {raw}")
+    if isinstance(raw, (int, Decimal)):
+        return Decimal(raw)
+    if isinstance(raw, float):
+        return Decimal(repr(raw))
+    if isinstance(raw, str):
+        try:
+            value = Decimal(raw.strip())
+        except InvalidOperation:
+            raise BadValue(f"must be a number, not {raw!r}") from None
+        if value.is_finite():
+            return value
+    raise BadValue(f"must be a number, not {_shown(raw)}")
+
+
+def _whole_number(raw: Any) -> int:
+    value = _decimal(raw)
+    if value != value.to_integral_value():
+        raise BadValue(f"must be a whole number, not {value:f}")
+    if abs(value) >= WHOLE_NUMBER_LIMIT:
+        raise BadValue(f"{value:f} is too large")
+    return int(value)
+
+
+def _fitted(value: Decimal, places: int, integer_digits: int) -> Decimal:
+    if value.adjusted() >= integer_digits:
+        raise BadValue(f"{value:f} is too large")
+    rounded = value.quantize(Decimal(1).scaleb(-places))
+    if rounded != value:
+        raise RoundedValue(rounded, places)
+    return value
+
+
+def _number(raw: Any) -> Decimal:
+    return _fitted(_decimal(raw), NUMBER_PLACES, NUMBER_INTEGER_DIGITS)
+
+
+def _coordinate(raw: Any) -> Decimal:
+    return _fitted(_decimal(raw), COORDINATE_PLACES, COORDINATE_INTEGER_DIGITS)
+
+
+def _date(raw: Any) -> dt.date:
+    if isinstance(raw, str) and DATE_PATTERN.match(raw):
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            pass
+    raise BadValue(f"{_shown(raw)} is not a date written YYYY-MM-DD")
+
+
+def _time(raw: Any) -> str:
+    if isinstance(raw, str) and TIME_PATTERN.match(raw):
+        return raw
+    raise BadValue(f"{_shown(raw)} is not a time written HH:MM or HH:MM:SS, with an optional Z or ±HH:MM")
+
+
+def _date_time(raw: Any) -> str:
+    if isinstance(raw, str) and DATE_TIME_PATTERN.match(raw):
+        try:
+            dt.datetime.fromisoformat(raw)
+            return raw
+        except ValueError:
+            pass
+    raise BadValue(f"{_shown(raw)} is not an RFC 3339 date and time such as 2024-09-25T14:23:06Z")
+
+
+_READERS = {
+    Kind.WHOLE_NUMBER: _whole_number,
+    Kind.NUMBER: _number,
+    Kind.COORDINATE: _coordinate,
+    Kind.DATE: _date,
+    Kind.TIME: _time,
+    Kind.DATE_TIME: _date_time,
+}
+
+
+def schedule_problems(values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(field, problem) for each recurrence part a calendar could not use."""
+    problems: list[tuple[str, str]] = []
+    freq, wkst = values.get("freq"), values.get("wkst")
+    if freq is not None and freq not in FREQUENCIES:
+        problems.append(("freq", f"{freq!r} is not one of {', '.join(FREQUENCIES)}"))
+    if wkst is not None and wkst not in WEEKDAYS:
+        problems.append(("wkst", f"{wkst!r} is not one of {', '.join(WEEKDAYS)}"))
+    if values.get("byday") is not None:
+        problems += [("byday", problem) for problem in _byday_problems(values["byday"], freq)]
+    for column, limit in (("byweekno", 53), ("bymonthday", 31), ("byyearday", 366)):
+        if values.get(column) is not None:
+            problems += [(column, problem) for problem in _numbered_list_problems(values[column], limit)]
+    for column in ("interval", "count"):
+        if values.get(column) is not None and values[column] < 1:
+            problems.append((column, f"must be 1 or more, not {values[column]}"))
+    timezone = values.get("timezone")
+    if timezone is not None and not -12 <= timezone <= 14:
+        problems.append(("timezone", f"{timezone:f} is not a UTC offset in hours (-12 to +14)"))
+    valid_from, valid_to = values.get("valid_from"), values.get("valid_to")
+    if valid_from is not None and valid_to is not None and valid_to < valid_from:
+        problems.append(("valid_to", f"{valid_to} is before valid_from {valid_from}"))
+    return problems
+
+
+def _byday_problems(byday: str, freq: str | None) -> list[str]:
+    problems = []
+    for part in byday.split(","):
+        match = BYDAY_PART.match(part.strip())
+        if match is None:
+            problems.append(f"{part!r} is not a weekday (MO, TU, WE, TH, FR, SA, SU), optionally numbered")
+        elif match.group(1) is not None:
+            occurrence = int(match.group(1))
+            if freq != "MONTHLY":
+                problems.append(f"{part!r}: a numbered weekday needs freq MONTHLY")
+            elif not 1 <= abs(occurrence) <= 5:
+                problems.append(f"{part!r}: a month has no occurrence {occurrence} of a weekday")
+    return problems
+
+
+def _numbered_list_problems(listing: str, limit: int) -> list[str]:
+    problems = []
+    for part in listing.split(","):
+        try:
+            number = int(part.strip())
+        except ValueError:
+            problems.append(f"{part!r} is not a whole number")
+            continue
+        if not 1 <= abs(number) <= limit:
+            problems.append(f"{number} is outside 1 to {limit} (or -1 to -{limit})")
+    return problems
+
+
+def position_problems(values: Mapping[str, Any]) -> tuple[bool, list[tuple[str, str]]]:
+    """Whether the location can be placed on a map, and why not when it has coordinates."""
+    latitude, longitude = values.get("latitude"), values.get("longitude")
+    if latitude is None and longitude is None:
+        return False, []
+    problems = []
+    if latitude is None or longitude is None:
+        given = "latitude" if longitude is None else "longitude"
+        missing = "longitude" if longitude is None else "latitude"
+        problems.append((given, f"is given without a {missing}"))
+    if latitude is not None and not -90 <= latitude <= 90:
+        problems.append(("latitude", f"{latitude:f} is outside -90 to 90"))
+    if longitude is not None and not -180 <= longitude <= 180:
+        problems.append(("longitude", f"{longitude:f} is outside -180 to 180"))
+    kept = "; the location is kept, without a position on the map"
+    return not problems, [(column, problem + kept) for column, problem in problems]
+
+
+def check_record(table: str, values: dict[str, Any]) -> list[tuple[str, str, Severity]]:
+    """(field, problem, severity) from the checks beyond the schema; sets a location's position_usable."""
+    if table == "schedule":
+        return [(field, problem, Severity.ERROR) for field, problem in schedule_problems(values)]
+    if table == "location":
+        usable, problems = position_problems(values)
+        values["position_usable"] = usable
+        return [(field, problem, Severity.WARNING) for field, problem in problems]
+    return []
