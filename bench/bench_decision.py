@@ -1,6 +1,6 @@
 """Decision engine speed: one recommendation, and checking a whole rule set's properties.
 
-Run:  .venv/bin/python bench/bench_decision.py [--write]
+Run:  .venv/bin/python -m bench.bench_decision [--write]
 With --write the figures replace the "Decision" section of docs/benchmarks.md.
 
 Targets: a recommendation in under 1 ms (it is computed on every step of the web journey); checking
@@ -17,6 +17,7 @@ import statistics
 import time
 from pathlib import Path
 
+from bench.report import write_section
 from carepath_core.decision import (
     Limits,
     ScoreScale,
@@ -69,7 +70,7 @@ def main() -> None:
     )
     print(report)
     if options.write:
-        write_section(report)
+        write_section("Decision", report)
 
 
 def render(median_us: float, p95_us: float, check_s: float) -> str:
@@ -81,7 +82,7 @@ def render(median_us: float, p95_us: float, check_s: float) -> str:
             f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, {os.cpu_count()} cores, Python "
             f"{platform.python_version()}; default rule set, pure core (no database).",
             "",
-            "Command: `.venv/bin/python bench/bench_decision.py --write`",
+            "Command: `.venv/bin/python -m bench.bench_decision --write`",
             "",
             "| Measure | Figure |",
             "|---|---:|",
@@ -94,16 +95,6 @@ def render(median_us: float, p95_us: float, check_s: float) -> str:
             "",
         ]
     )
-
-
-def write_section(report: str) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text(encoding="utf-8")
-    start = text.find("## Decision")
-    if start >= 0:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + text[end + 1 if end >= 0 else len(text) :]
-    path.write_text(text.rstrip("\n") + "\n\n" + report, encoding="utf-8")
 
 
 if __name__ == "__main__":

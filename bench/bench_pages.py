@@ -1,6 +1,6 @@
 """Latency of the pages every visitor meets, served by a real `carepath serve` over loopback.
 
-Run:  .venv/bin/python bench/bench_pages.py [--requests 300] [--write]
+Run:  .venv/bin/python -m bench.bench_pages [--requests 300] [--write]
 With --write the figures replace the "Pages" section of docs/benchmarks.md.
 
 Target: crisis help answers in under 50 ms at the 95th percentile on the reference machine
@@ -21,7 +21,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench.report import write_section
+
 CAREPATH = str(Path(sys.executable).with_name("carepath"))
 PAGES = {
     "home": "/",
@@ -64,7 +65,7 @@ def main() -> None:
     report = render(rows, options.requests)
     print(report)
     if options.write:
-        write_section(report)
+        write_section("Pages", report)
 
 
 def measure(url: str, count: int) -> tuple[float, float, float]:
@@ -92,7 +93,7 @@ def render(rows: list[tuple[str, float, float, float]], count: int) -> str:
         f"{platform.python_version()}; `carepath serve` (gunicorn, 2 workers, SQLite) over loopback; "
         f"{count} sequential requests per page after 10 warm-up requests.",
         "",
-        "Command: `.venv/bin/python bench/bench_pages.py --write`",
+        "Command: `.venv/bin/python -m bench.bench_pages --write`",
         "",
         "| Page | median ms | p95 ms | max ms |",
         "|---|---:|---:|---:|",
@@ -106,16 +107,6 @@ def render(rows: list[tuple[str, float, float, float]], count: int) -> str:
         "",
     ]
     return "\n".join(lines)
-
-
-def write_section(report: str) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
-    start = text.find("## Pages")
-    if start >= 0:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + text[end + 1 if end >= 0 else len(text) :]
-    path.write_text(text.rstrip("\n") + "\n\n" + report, encoding="utf-8")
 
 
 def free_port() -> int:

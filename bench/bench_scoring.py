@@ -1,6 +1,6 @@
 """Scoring throughput: the pure scorer, and `carepath score --file` on a large batch.
 
-Run:  .venv/bin/python bench/bench_scoring.py [--forms 100000] [--write]
+Run:  .venv/bin/python -m bench.bench_scoring [--forms 100000] [--write]
 With --write the figures replace the "Scoring" section of docs/benchmarks.md.
 
 Target: a programme's whole year of PHQ-9 forms (100,000) scores from a CSV file in under a minute
@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.report import write_section
+
 ROOT = Path(__file__).resolve().parents[1]
 CAREPATH = str(Path(sys.executable).with_name("carepath"))
 TARGET_SECONDS = 60.0
@@ -37,7 +39,7 @@ def main() -> None:
     report = render(core_rate, options.forms, seconds, peak_mb)
     print(report)
     if options.write:
-        write_section(report)
+        write_section("Scoring", report)
 
 
 def core_forms_per_second(count: int) -> float:
@@ -81,7 +83,7 @@ def render(core_rate: float, count: int, seconds: float, peak_mb: float) -> str:
             f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, {os.cpu_count()} cores, Python "
             f"{platform.python_version()}.",
             "",
-            "Command: `.venv/bin/python bench/bench_scoring.py --write`",
+            "Command: `.venv/bin/python -m bench.bench_scoring --write`",
             "",
             "| Measure | Figure |",
             "|---|---:|",
@@ -95,16 +97,6 @@ def render(core_rate: float, count: int, seconds: float, peak_mb: float) -> str:
             "",
         ]
     )
-
-
-def write_section(report: str) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text(encoding="utf-8")
-    start = text.find("## Scoring")
-    if start >= 0:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + text[end + 1 if end >= 0 else len(text) :]
-    path.write_text(text.rstrip("\n") + "\n\n" + report, encoding="utf-8")
 
 
 if __name__ == "__main__":
