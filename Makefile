@@ -29,6 +29,7 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	$(BIN)/carepath migrate --noinput
 	$(BIN)/carepath demo --if-empty
+	$(BIN)/carepath demo-directory --services 300 --seed 1 --if-empty
 	$(BIN)/carepath serve --port $(PORT)
 
 ## make check: ruff, mypy (strict on the core), import-linter contracts

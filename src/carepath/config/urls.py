@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from carepath.config.api import api
+from carepath.config.hsds_api import hsds_api
 
 urlpatterns = [
     path("", include("carepath.web.urls")),
@@ -12,6 +13,7 @@ urlpatterns = [
     path("", include("carepath.safety.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("hsds/", hsds_api.urls),
 ]
 
 handler400 = "carepath.web.views.bad_request"

@@ -1,15 +1,19 @@
-"""Demo data: one persona per role and a few organisations, safe to load again and again."""
+"""Demo data: one persona per role and a few organisations, safe to load again and again;
+and a synthetic directory of any size (`load_demo_directory`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.db import transaction
 
 from carepath.accounts.models import User
 from carepath.audit.models import AuditAction
 from carepath.audit.services import record_event
+from carepath.demo.directory_generator import demo_directory
 from carepath.directory.services import ensure_organization
+from carepath.directory.services.hsds_bulk import bulk_load_session, insert_hsds_rows
 from carepath_core.roles import Role
 
 # A demo password is public by design; `carepath demo` refuses to run in production mode.
@@ -69,3 +73,33 @@ def load_demo_data() -> list[Persona]:
                 details={"personas": [p.username for p in created]},
             )
     return created
+
+
+@dataclass
+class DirectoryLoad:
+    services: int = 0
+    organizations: int = 0
+    records: dict[str, int] = field(default_factory=dict)
+
+
+def load_demo_directory(
+    *, services: int, seed: int, progress: Callable[[int, int], None] | None = None
+) -> DirectoryLoad:
+    """Write `services` synthetic services (deterministic by seed) in one transaction, batch by batch."""
+    load = DirectoryLoad()
+    with bulk_load_session(), transaction.atomic():
+        for batch in demo_directory(services, seed):
+            for table, count in insert_hsds_rows(batch.rows).items():
+                load.records[table] = load.records.get(table, 0) + count
+            load.services += batch.services
+            load.organizations += batch.organizations
+            if progress is not None:
+                progress(load.services, services)
+        record_event(
+            actor=None,
+            actor_label="system",
+            action=AuditAction.DEMO_LOADED,
+            subject_type="directory",
+            details={"directory_services": load.services, "seed": seed, "records": load.records},
+        )
+    return load

@@ -9,8 +9,12 @@ by nesting leaves that link column out; every other link column is written. Reco
 nothing that is exported (an orphan phone, a capacity of an unknown service) have no place in
 nested JSON: `JsonExport.orphans` names them, and the tabular export carries them.
 
-Tabular: one CSV per HSDS table, every column in the official order, and the corrected HSDS
-descriptor as datapackage.json.
+Tabular: one CSV per HSDS table, every column in the official order, then the columns of the
+Carepath HSDS profile (a list as a JSON array in its cell, a flag as true or false), and the
+corrected HSDS descriptor with those columns as datapackage.json.
+
+A profile field is written only when it is set, so a plain HSDS record comes out exactly as it
+went in.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from carepath.interop.hsds_schema import tabular_descriptor
+from carepath.interop.hsds_schema import profile_descriptor
 from carepath.interop.hsds_tables import TABLES, HsdsTable, children_of, embedded_of
 
 Rows = Mapping[str, list[dict[str, Any]]]  # table -> rows (HSDS column -> stored value)
@@ -55,6 +59,10 @@ def json_value(value: Any) -> Any:
 def csv_value(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
     if isinstance(value, Decimal):
         return f"{value.normalize():f}"
     if isinstance(value, dt.date):
@@ -100,7 +108,7 @@ class _Nester:
         self.reached.add((table.name, row["id"]))
         out = {
             column: json_value(row[column])
-            for column in table.columns
+            for column in table.all_columns
             if column != omit and row.get(column) not in (None, "")
         }
         for embedded in embedded_of(table, top_level=top_level):
@@ -150,10 +158,10 @@ def write_tabular_export(rows: Rows, folder: Path) -> dict[str, int]:
     for table in TABLES.values():
         with (folder / table.path).open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(table.columns)
+            writer.writerow(table.all_columns)
             for row in sorted(rows.get(table.name, []), key=lambda row: row["id"]):
-                writer.writerow([csv_value(row.get(column)) for column in table.columns])
+                writer.writerow([csv_value(row.get(column)) for column in table.all_columns])
         written[table.name] = len(rows.get(table.name, []))
-    descriptor = json.dumps(tabular_descriptor(), indent=2, ensure_ascii=False)
+    descriptor = json.dumps(profile_descriptor(), indent=2, ensure_ascii=False)
     (folder / "datapackage.json").write_text(descriptor + "\n", encoding="utf-8")
     return written

@@ -21,6 +21,7 @@ from carepath.interop.hsds_schema import page_validator, record_validator
 from carepath.interop.hsds_tables import (
     DOCUMENT_KINDS,
     POLYMORPHIC_ENTITY,
+    PROFILE_LIST_COLUMNS,
     TABLES,
     Child,
     HsdsTable,
@@ -165,6 +166,10 @@ def _described(error: ValidationError, prefix: str) -> tuple[str, str, str]:
     if error.validator == "required":
         match = REQUIRED_PROPERTY.match(error.message)
         return (match.group(1) if match else "", _joined(prefix, steps), "is required")
+    if len(steps) >= 2 and isinstance(steps[-1], int) and steps[-2] in PROFILE_LIST_COLUMNS:
+        # An item of a profile list (confidentiality_limits[2]): name the field, then the item.
+        item = steps.pop()
+        return str(steps.pop()), _joined(prefix, steps), f"item {item + 1}: {_problem_text(error)}"
     field = str(steps.pop()) if steps and isinstance(steps[-1], str) else ""
     return field, _joined(prefix, steps), _problem_text(error)
 
@@ -236,7 +241,7 @@ class _Flattener:
         }
         values: dict[str, Any] = {}
         for key, raw_value in raw.items():
-            if key in table.columns:
+            if key in table.all_columns:
                 try:
                     value = read_value(table, key, raw_value)
                 except RoundedValue as rounded:

@@ -9,8 +9,13 @@ service). The official compiled *list* schemas are broken, so a page is checked 
 fields and each item of `contents` against its object's schema.
 
 The official tabular descriptor has defects that make it unusable as it is (see docs/hsds.md);
-`tabular_descriptor()` returns it with those corrected, and is what imports are validated
-against and exports describe themselves with.
+`tabular_descriptor()` returns it with those corrected; `profile_descriptor()` adds the fields of
+the Carepath HSDS profile, and is what imports are validated against and exports describe
+themselves with.
+
+The Carepath HSDS profile (`carepath.interop.hsds_profile`, docs/hsds-profile.md) only adds
+optional fields, so records are validated against the profile's schemas where it patches one
+(`service`): every plain HSDS record is still valid, and a profile field with a wrong value is not.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from carepath.interop.hsds_profile import profile_meta, shipped_schema
 from carepath.interop.hsds_tables import TABLES, Kind
 
 SPEC_PACKAGE = "carepath.directory.hsds_spec"
@@ -66,9 +72,17 @@ def object_schema(table: str) -> dict[str, Any]:
 
 
 @cache
+def profiled_schema(table: str) -> dict[str, Any]:
+    """The Carepath profile's schema of the object where the profile patches it, else the official one."""
+    if f"{table}.json" in profile_meta()["patches"]:
+        return shipped_schema(f"schema/{table}.json")
+    return object_schema(table)
+
+
+@cache
 def _registry() -> Registry[Any]:
     schemas = [
-        (f"{name}.json", Resource.from_contents(object_schema(name), default_specification=DRAFT202012))
+        (f"{name}.json", Resource.from_contents(profiled_schema(name), default_specification=DRAFT202012))
         for name in TABLES
     ]
     return Registry().with_resources(schemas)
@@ -103,6 +117,8 @@ FRICTIONLESS_TYPES = {
     Kind.DATE: "date",
     Kind.TIME: "string",  # see TIME_OF_DAY_COLUMNS
     Kind.DATE_TIME: "datetime",
+    Kind.BOOLEAN: "boolean",
+    Kind.TEXT_LIST: "array",
 }
 
 
@@ -154,3 +170,41 @@ def required_columns(table: str) -> tuple[str, ...]:
     schema = object_schema(table)
     wanted = set(schema.get("required", [])) | set(schema.get("tabular_required", []))
     return tuple(column for column in TABLES[table].columns if column in wanted)
+
+
+@cache
+def profile_field_validator(table: str, column: str) -> Draft202012Validator:
+    """A validator for one value of a profile field, from the profile's compiled schema."""
+    properties = shipped_schema(f"schema/compiled/{table}.json")["properties"]
+    return Draft202012Validator(properties[column])
+
+
+def _profile_field(table: str, column: str) -> dict[str, Any]:
+    """A Table Schema field for a profile column: string, array (a JSON array in the cell) or boolean."""
+    source = shipped_schema(f"schema/compiled/{table}.json")["properties"][column]
+    constraints: dict[str, Any] = {"required": False}
+    if "enum" in source:
+        constraints["enum"] = list(source["enum"])
+    return {
+        "name": column,
+        "type": FRICTIONLESS_TYPES.get(TABLES[table].kind(column), "string"),
+        "title": source.get("title", column),
+        "description": source.get("description", ""),
+        "constraints": constraints,
+    }
+
+
+@cache
+def _profile_descriptor() -> dict[str, Any]:
+    descriptor = tabular_descriptor()
+    for resource in descriptor["resources"]:
+        table = TABLES[resource["name"]]
+        resource["schema"]["fields"] += [
+            _profile_field(table.name, column) for column in table.profile_columns
+        ]
+    return descriptor
+
+
+def profile_descriptor() -> dict[str, Any]:
+    """The corrected descriptor with the Carepath profile's columns after the official ones; a fresh copy."""
+    return copy.deepcopy(_profile_descriptor())

@@ -5,6 +5,10 @@ are in the order of the official tabular descriptor (`datapackage.json`), correc
 descriptor is wrong (see `docs/hsds.md`); `tests/unit/test_hsds_tables.py` checks them against
 the official schemas so this file and the standard cannot drift apart.
 
+`profile_columns` are the fields the Carepath HSDS profile adds (`service` only; see
+docs/hsds-profile.md): optional, stored beside the official columns and written after them, so
+`all_columns` is what Carepath reads and writes while `columns` stays exactly the standard's.
+
 Nesting describes the JSON form: `children` are arrays of records that point back at the
 enclosing record through a link column (`service.phones` → `phone.service_id`); `embedded` are
 single records the enclosing record points at (`service.organization` ← `service.organization_id`).
@@ -27,6 +31,8 @@ class Kind(Enum):
     DATE = "date"
     TIME = "time"
     DATE_TIME = "date-time"
+    BOOLEAN = "boolean"
+    TEXT_LIST = "list of text"  # a JSON array of strings; in CSV, a cell holding that JSON array
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,13 @@ class HsdsTable:
     cross_references: Mapping[str, str] = field(default_factory=dict)
     children: tuple[Child, ...] = ()
     embedded: tuple[Embedded, ...] = ()
+    # Fields the Carepath HSDS profile adds (docs/hsds-profile.md); written after the official ones.
+    profile_columns: tuple[str, ...] = ()
+
+    @property
+    def all_columns(self) -> tuple[str, ...]:
+        """The official columns, then the profile's: what Carepath reads, stores and writes."""
+        return self.columns + self.profile_columns
 
     def kind(self, column: str) -> Kind:
         return self.kinds.get(column, Kind.TEXT)
@@ -122,6 +135,11 @@ SERVICE = HsdsTable(
         "maximum_age": Kind.NUMBER,
         "assured_date": Kind.DATE,
         "last_modified": Kind.DATE_TIME,
+        "lived_experience_topics": Kind.TEXT_LIST,
+        "confidentiality_limits": Kind.TEXT_LIST,
+        "outcome_measures": Kind.TEXT_LIST,
+        "crisis_capable": Kind.BOOLEAN,
+        "hours_24_7": Kind.BOOLEAN,
     },
     links={"organization_id": "organization", "program_id": "program"},
     children=_annotated(
@@ -140,6 +158,11 @@ SERVICE = HsdsTable(
     embedded=(
         Embedded("organization", "organization", "organization_id"),
         Embedded("program", "program", "program_id"),
+    ),
+    profile_columns=_columns(
+        "support_type lived_experience_topics licence_type licensing_body peer_certification "
+        "training_standard supervision confidentiality_policy confidentiality_limits crisis_capable "
+        "hours_24_7 evidence_notes outcome_measures"
     ),
 )
 
@@ -361,6 +384,10 @@ TABLE_LIST = (
 )
 
 TABLES: Mapping[str, HsdsTable] = {table.name: table for table in TABLE_LIST}
+# Profile columns holding a list, whose items a schema error may point into (`confidentiality_limits[2]`).
+PROFILE_LIST_COLUMNS = frozenset(
+    column for table in TABLE_LIST for column in table.profile_columns if table.kind(column) is Kind.TEXT_LIST
+)
 
 # The kinds of record a JSON document can hold at its top, and their official file-name stems.
 DOCUMENT_KINDS = ("service_at_location", "service", "organization", "location", "taxonomy_term", "taxonomy")

@@ -1,8 +1,9 @@
 """Reading an HSDS Tabular Data Package: one CSV file per table, described by datapackage.json.
 
 The package's own descriptor says which file holds which table. Cells are validated with
-`frictionless` against the official HSDS 3.1 table schemas (corrected, see `hsds_schema`), so
-a publisher's descriptor cannot loosen the standard; references between tables are checked
+`frictionless` against the official HSDS 3.1 table schemas (corrected, see `hsds_schema`) and the
+Carepath profile's columns (a list column holds a JSON array, a flag true or false), so a
+publisher's descriptor cannot loosen the standard; references between tables are checked
 later, against the package and the directory together. Rows are numbered as a spreadsheet
 shows them: the header is row 1, the first record row 2.
 """
@@ -17,9 +18,9 @@ from typing import Any
 import frictionless
 
 from carepath.interop.hsds_records import ImportBatch, ParsedRecord, Problem, Severity
-from carepath.interop.hsds_schema import required_columns, tabular_descriptor
+from carepath.interop.hsds_schema import profile_descriptor, required_columns
 from carepath.interop.hsds_tables import TABLES, HsdsTable
-from carepath.interop.hsds_values import BadValue, RoundedValue, check_record, read_value
+from carepath.interop.hsds_values import BadValue, RoundedValue, check_record, read_cell
 
 DESCRIPTOR = "datapackage.json"
 
@@ -111,7 +112,7 @@ def _header_is_usable(table: str, file: Path, batch: ImportBatch) -> bool:
         problem = f"column is missing; HSDS requires it in {table}"
         batch.report(Problem(file.name, "header", column, problem, origins=(file.name,)))
     for column in header:
-        if column not in TABLES[table].columns:
+        if column not in TABLES[table].all_columns:
             note = f"is not a column of HSDS 3.1 {table} and is not kept"
             batch.report(Problem(file.name, "header", column, note, Severity.WARNING))
     return not missing
@@ -119,7 +120,7 @@ def _header_is_usable(table: str, file: Path, batch: ImportBatch) -> bool:
 
 def _frictionless_problems(folder: Path, files: dict[str, Path], batch: ImportBatch) -> set[tuple[str, int]]:
     """Validate cells, primary keys and uniqueness; returns the (file, row) pairs found wrong."""
-    descriptor = tabular_descriptor()
+    descriptor = profile_descriptor()
     resources = []
     for resource in descriptor["resources"]:
         if resource["name"] in files:
@@ -133,7 +134,7 @@ def _frictionless_problems(folder: Path, files: dict[str, Path], batch: ImportBa
     bad_rows: set[tuple[str, int]] = set()
     for task in report.tasks:
         file = Path(task.place).name
-        columns = TABLES[task.name].columns if task.name in TABLES else ()
+        columns = TABLES[task.name].all_columns if task.name in TABLES else ()
         for error in task.errors:
             row = getattr(error, "row_number", None)
             field = getattr(error, "field_name", "") or ""
@@ -141,13 +142,19 @@ def _frictionless_problems(folder: Path, files: dict[str, Path], batch: ImportBa
                 continue  # a column HSDS does not have; already reported as not kept
             where = f"row {row}" if row else "header"
             origin = f"{file}:{where}" if row else file
-            batch.report(Problem(file, where, field, _note(error), origins=(origin,)))
+            note = _note(error, TABLES.get(task.name), field)
+            batch.report(Problem(file, where, field, note, origins=(origin,)))
             if row:
                 bad_rows.add((file, row))
     return bad_rows
 
 
-def _note(error: frictionless.Error) -> str:
+def _note(error: frictionless.Error, table: HsdsTable | None, field: str) -> str:
+    if table is not None and field in table.profile_columns and error.type == "type-error":
+        try:  # say what a profile cell must hold rather than frictionless's "type is array/default"
+            read_cell(table, field, getattr(error, "cell", None))
+        except BadValue as bad:
+            return bad.problem
     return f"{error.title.lower()}: {error.note}" if error.note else error.title.lower()
 
 
@@ -179,9 +186,9 @@ def _row_values(
 ) -> dict[str, Any]:
     where, origin = f"row {row}", f"{file}:row {row}"
     values: dict[str, Any] = {}
-    for column in table.columns:
+    for column in table.all_columns:
         try:
-            value = read_value(table, column, raw.get(column))
+            value = read_cell(table, column, raw.get(column))
         except RoundedValue as rounded:
             batch.report(Problem(file, where, column, rounded.problem, Severity.WARNING))
             value = rounded.value

@@ -1,7 +1,9 @@
 """Reading HSDS values into what Carepath stores, and the checks the HSDS schemas leave out.
 
 `read_value` turns a JSON value or a CSV cell into the stored value for its column's kind,
-or raises `BadValue` naming the problem. `schedule_problems` checks the iCalendar (RFC 5545)
+or raises `BadValue` naming the problem; `read_cell` first decodes a CSV cell of a column that
+is not text (a JSON array, `true`/`false`). A field of the Carepath HSDS profile is also checked
+against the profile's compiled schema. `schedule_problems` checks the iCalendar (RFC 5545)
 recurrence parts of a schedule; `position_problems` checks a location's coordinates.
 Empty text and an absent value are the same thing here, as in HSDS's tabular form.
 """
@@ -9,12 +11,14 @@ Empty text and an absent value are the same thing here, as in HSDS's tabular for
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from carepath.interop.hsds_records import Severity
+from carepath.interop.hsds_schema import profile_field_validator
 from carepath.interop.hsds_tables import HsdsTable, Kind
 
 WHOLE_NUMBER_LIMIT = 2**31
@@ -31,6 +35,9 @@ DATE_TIME_PATTERN = re.compile(
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 FREQUENCIES = ("WEEKLY", "MONTHLY")
 BYDAY_PART = re.compile(r"^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$")
+# The cells frictionless reads as a boolean by default.
+TRUE_CELLS = ("true", "True", "TRUE", "1")
+FALSE_CELLS = ("false", "False", "FALSE", "0")
 
 
 class BadValue(Exception):
@@ -56,9 +63,37 @@ def read_value(table: HsdsTable, column: str, raw: Any) -> Any:
     if kind is Kind.TEXT:
         if not isinstance(raw, str):
             raise BadValue(f"must be text, not {_shown(raw)}")
-        return raw
-    reader = _READERS[kind]
-    return reader(raw)
+        value: Any = raw
+    else:
+        value = _READERS[kind](raw)
+    if column in table.profile_columns:
+        _check_profile_value(table, column, value)
+    return value
+
+
+def read_cell(table: HsdsTable, column: str, cell: str | None) -> Any:
+    """The stored value of one CSV cell: a list column holds a JSON array, a flag true or false."""
+    kind = table.kind(column)
+    if cell is None or cell == "" or kind not in (Kind.BOOLEAN, Kind.TEXT_LIST):
+        return read_value(table, column, cell)
+    if kind is Kind.BOOLEAN:
+        if cell not in TRUE_CELLS + FALSE_CELLS:
+            raise BadValue(f"{cell!r} is not true or false")
+        return read_value(table, column, cell in TRUE_CELLS)
+    try:
+        decoded = json.loads(cell)
+    except json.JSONDecodeError:
+        raise BadValue(f'{cell!r} is not a JSON array such as ["a", "b"]') from None
+    return read_value(table, column, decoded)
+
+
+def _check_profile_value(table: HsdsTable, column: str, value: Any) -> None:
+    for error in profile_field_validator(table.name, column).iter_errors(value):
+        place = f"item {error.path[0] + 1}: " if error.path else ""
+        shown = json.dumps(error.instance, ensure_ascii=False)
+        if error.validator == "enum":
+            raise BadValue(f"{place}{shown} is not one of {', '.join(map(str, error.validator_value))}")
+        raise BadValue(f"{place}{error.message}")
 
 
 def _shown(raw: Any) -> str:
@@ -133,6 +168,20 @@ def _date_time(raw: Any) -> str:
     raise BadValue(f"{_shown(raw)} is not an RFC 3339 date and time such as 2024-09-25T14:23:06Z")
 
 
+def _boolean(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    raise BadValue(f"must be true or false, not {_shown(raw)}")
+
+
+def _text_list(raw: Any) -> list[str]:
+    if isinstance(raw, list) and all(isinstance(item, str) for item in raw):
+        return list(raw)
+    if isinstance(raw, list):
+        raise BadValue(f"must be a list of text, not {json.dumps(raw, default=str)}")
+    raise BadValue(f"must be a list, not {_shown(raw)}")
+
+
 _READERS = {
     Kind.WHOLE_NUMBER: _whole_number,
     Kind.NUMBER: _number,
@@ -140,6 +189,8 @@ _READERS = {
     Kind.DATE: _date,
     Kind.TIME: _time,
     Kind.DATE_TIME: _date_time,
+    Kind.BOOLEAN: _boolean,
+    Kind.TEXT_LIST: _text_list,
 }
 
 

@@ -26,6 +26,7 @@ from carepath.directory.models.services import (
     ServiceAtLocation,
     ServiceCapacity,
     ServiceStatus,
+    SupportType,
     Unit,
 )
 from carepath.directory.models.taxonomies import (
@@ -88,6 +89,7 @@ __all__ = [
     "ServiceAtLocation",
     "ServiceCapacity",
     "ServiceStatus",
+    "SupportType",
     "Taxonomy",
     "TaxonomyTerm",
     "Unit",

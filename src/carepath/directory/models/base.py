@@ -46,6 +46,16 @@ def whole_number(label: Any) -> Any:
     return models.IntegerField(label, null=True, blank=True)
 
 
+def flag(label: Any) -> Any:
+    """A yes/no that may be unknown (None): a profile field a plain HSDS record leaves out."""
+    return models.BooleanField(label, null=True, blank=True)
+
+
+def text_list(label: Any) -> Any:
+    """A list of short texts (codes), stored as a JSON array; None when the record gives none."""
+    return models.JSONField(label, null=True, blank=True)
+
+
 def date(label: Any) -> Any:
     return models.DateField(label, null=True, blank=True)
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from carepath.directory.models.base import HsdsRecord, date, link, number, short_text, text
+from carepath.directory.models.base import (
+    HsdsRecord,
+    date,
+    flag,
+    link,
+    number,
+    short_text,
+    text,
+    text_list,
+)
 
 
 class ServiceStatus(models.TextChoices):
@@ -13,6 +22,16 @@ class ServiceStatus(models.TextChoices):
     INACTIVE = "inactive", _("Inactive")
     DEFUNCT = "defunct", _("Defunct")
     TEMPORARILY_CLOSED = "temporarily closed", _("Temporarily closed")
+
+
+class SupportType(models.TextChoices):
+    """The Carepath HSDS profile's `support_type` (docs/hsds-profile.md)."""
+
+    PEER = "peer", _("Peer support")
+    PROFESSIONAL = "professional", _("Professional support")
+    HYBRID = "hybrid", _("Peer and professional support")
+    SELF_HELP = "self_help", _("Self-help")
+    CRISIS = "crisis", _("Crisis support")
 
 
 class Service(HsdsRecord):
@@ -38,6 +57,20 @@ class Service(HsdsRecord):
     licenses = text(_("licences"))
     alert = text(_("alert"))
     last_modified = short_text(_("last modified"), 64)  # RFC 3339 as given, with its offset
+    # The Carepath HSDS profile: optional, so a plain HSDS service leaves them empty.
+    support_type = models.CharField(_("support type"), max_length=16, choices=SupportType.choices, blank=True)
+    lived_experience_topics = text_list(_("lived-experience topics"))
+    licence_type = text(_("licence type"))
+    licensing_body = text(_("licensing body"))
+    peer_certification = text(_("peer certification"))
+    training_standard = text(_("training standard"))
+    supervision = text(_("supervision"))
+    confidentiality_policy = text(_("confidentiality policy"))
+    confidentiality_limits = text_list(_("limits to confidentiality"))
+    crisis_capable = flag(_("crisis capable"))
+    hours_24_7 = flag(_("open 24/7"))
+    evidence_notes = text(_("evidence notes"))
+    outcome_measures = text_list(_("outcome measures used"))
 
     class Meta:
         verbose_name = _("service")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from carepath.directory.models import Organization
+from carepath.directory.models import Organization, Service
 
 
 def organizations(limit: int = 50) -> list[Organization]:
@@ -11,3 +11,7 @@ def organizations(limit: int = 50) -> list[Organization]:
 
 def organization_count() -> int:
     return Organization.objects.count()
+
+
+def any_services_exist() -> bool:
+    return Service.objects.exists()

@@ -14,9 +14,18 @@ LOOKUP_CHUNK = 500
 
 
 def hsds_attributes(table: str) -> dict[str, str]:
-    """HSDS column -> model attribute for one table (a link's attribute ends in _id)."""
+    """HSDS column -> model attribute for one table's official columns (a link's attribute ends in _id)."""
+    return _attributes(table, TABLES[table].columns)
+
+
+def stored_attributes(table: str) -> dict[str, str]:
+    """HSDS column -> model attribute for every column stored: official, then Carepath profile ones."""
+    return _attributes(table, TABLES[table].all_columns)
+
+
+def _attributes(table: str, wanted: tuple[str, ...]) -> dict[str, str]:
     model = HSDS_MODELS[table]
-    columns = set(TABLES[table].columns)
+    columns = set(wanted)
     return {field.column: field.attname for field in model._meta.concrete_fields if field.column in columns}
 
 
@@ -56,8 +65,10 @@ def existing_records(table: str, ids: Iterable[str]) -> dict[str, models.Model]:
 
 
 def hsds_rows(table: str) -> list[dict[str, Any]]:
-    """Every row of one HSDS table, by id, as HSDS column -> stored value (None when empty)."""
-    attributes = hsds_attributes(table)
+    """Every row of one HSDS table, by id, as HSDS column -> stored value (None when empty).
+
+    Rows carry the Carepath profile's columns too (None when not set)."""
+    attributes = stored_attributes(table)
     model: type[models.Model] = HSDS_MODELS[table]
     rows = []
     for stored in (

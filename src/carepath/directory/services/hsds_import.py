@@ -10,8 +10,9 @@ that would be left linking to them; the rest is written. Warnings never stop an 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from django.db import models, transaction
@@ -20,7 +21,7 @@ from django.utils import timezone
 from carepath.audit.models import AuditAction
 from carepath.audit.services import record_event
 from carepath.directory.models import HSDS_MODELS
-from carepath.directory.selectors.hsds import existing_records, hsds_attributes
+from carepath.directory.selectors.hsds import existing_records, stored_attributes
 from carepath.directory.services.hsds_references import reference_problems
 from carepath.errors import ApplicationError
 from carepath.interop.hsds_records import ImportBatch, ParsedRecord, Problem, Severity
@@ -140,18 +141,16 @@ def _write_chunk(table: str, chunk: list[ParsedRecord], *, dry_run: bool) -> tup
     """Insert the new ids and update the known ones that differ; returns (created, updated)."""
     model: type[models.Model] = HSDS_MODELS[table]
     known = existing_records(table, (record.id for record in chunk))
-    attributes = hsds_attributes(table)
+    attributes = stored_attributes(table)
     names = _compared_fields(model, attributes)
     fresh, changed = [], []
     for record in chunk:
         instance = known.get(record.id)
         if instance is None:
-            instance = model(pk=record.id)
-            _assign(instance, record, attributes, is_new=True)
-            fresh.append(instance)
+            fresh.append(new_hsds_instance(table, record.values))
             continue
         before = [getattr(instance, name) for name in names]
-        _assign(instance, record, attributes, is_new=False)
+        _update(instance, table, record.values, attributes)
         if [getattr(instance, name) for name in names] != before:
             changed.append(instance)
     if not dry_run:
@@ -181,26 +180,56 @@ def _compared_fields(model: type[models.Model], attributes: dict[str, str]) -> l
     return names + [name for name in CARE_PATH_COLUMNS if name in own]
 
 
-def _assign(
-    instance: models.Model, record: ParsedRecord, attributes: dict[str, str], *, is_new: bool
+KEEP_DEFAULT = object()  # a new record's field the import leaves at the model's default
+
+
+@cache
+def new_record_fields(table: str) -> tuple[tuple[str, str, Any], ...]:
+    """(model attribute, column of the record's values, value when absent) for a new record.
+
+    Absent text is empty text, any other absent value None; an absent link is None; a value
+    Carepath derives (`position_usable`) keeps the model's default when absent. The id is not listed.
+    """
+    links = TABLES[table].link_columns
+    found = [
+        (attribute, column, None if column in links else _empty(table, attribute))
+        for column, attribute in stored_attributes(table).items()
+        if column != "id"
+    ]
+    own = {field.name for field in HSDS_MODELS[table]._meta.concrete_fields}
+    found += [(column, column, KEEP_DEFAULT) for column in CARE_PATH_COLUMNS if column in own]
+    return tuple(found)
+
+
+def new_hsds_instance(table: str, values: Mapping[str, Any]) -> models.Model:
+    """The unsaved model instance an import creates for a new record (`values`: HSDS column -> value)."""
+    instance = HSDS_MODELS[table](id=values["id"])
+    for attribute, column, absent in new_record_fields(table):
+        value = values.get(column, absent)
+        if value is not KEEP_DEFAULT:
+            setattr(instance, attribute, value)
+    return instance
+
+
+def _update(
+    instance: models.Model, table: str, values: Mapping[str, Any], attributes: dict[str, str]
 ) -> None:
     """Scalars are replaced (absent means empty); a link the import does not mention is kept."""
-    links = TABLES[record.table].link_columns
+    links = TABLES[table].link_columns
     for column, attribute in attributes.items():
-        if column == "id":
+        if column == "id" or (column in links and column not in values):
             continue
-        if column in links:
-            if column in record.values or is_new:
-                setattr(instance, attribute, record.values.get(column))
-            continue
-        setattr(instance, attribute, record.values.get(column, _empty(instance, attribute)))
+        absent = None if column in links else _empty(table, attribute)
+        setattr(instance, attribute, values.get(column, absent))
     for column in CARE_PATH_COLUMNS:
-        if column in record.values:
-            setattr(instance, column, record.values[column])
+        if column in values:
+            setattr(instance, column, values[column])
 
 
-def _empty(instance: models.Model, attribute: str) -> Any:
-    field_object = instance._meta.get_field(attribute)
+@cache
+def _empty(table: str, attribute: str) -> Any:
+    """What an absent value is stored as: empty text for a text field, else None."""
+    field_object = HSDS_MODELS[table]._meta.get_field(attribute)
     is_text = (
         isinstance(field_object, models.Field)
         and field_object.empty_strings_allowed
