@@ -24,7 +24,7 @@ from pydantic import PlainValidator, WithJsonSchema
 
 from carepath.directory.selectors import hsds_api as selectors
 from carepath.directory.selectors.hsds_api import Reach, RecordFilters, Rows, RowsPage
-from carepath.interop.hsds_export import _Nester, page
+from carepath.interop.hsds_export import Nester, page
 from carepath.interop.hsds_profile import profile_meta
 from carepath.interop.hsds_tables import TABLES, HsdsTable, children_of, embedded_of
 
@@ -177,7 +177,7 @@ def _documents(table: str, rows: Rows, ids: list[str], reach: Reach) -> list[dic
     if reach is Reach.OWN:
         own = {row["id"]: row for row in rows.get(table, [])}
         return [{key: own[i][key] for key in ("id", "last_modified") if own[i].get(key)} for i in ids]
-    nester = _Nester(rows)
+    nester = Nester(rows)
     documents = [nester.nest(TABLES[table], nester.by_id[table][i], top_level=True) for i in ids]
     if reach is Reach.EMBEDDED:
         return [_one_to_one(TABLES[table], document, top_level=True) for document in documents]
@@ -190,7 +190,7 @@ def _organization_documents(rows: Rows, ids: list[str], *, full_services: bool) 
     """Fully nested organisations, each listing its services (their own fields, or fully nested)."""
     documents = _documents("organization", rows, ids, Reach.NESTED)
     service_rows = selectors.organization_service_rows(ids, Reach.NESTED if full_services else Reach.EMBEDDED)
-    nester, service_table = _Nester(service_rows), TABLES["service"]
+    nester, service_table = Nester(service_rows), TABLES["service"]
     services: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in service_rows.get("service", []):
         service = nester.nest(service_table, row, omit="organization_id")

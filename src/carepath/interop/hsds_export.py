@@ -84,7 +84,7 @@ def page(contents: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-class _Nester:
+class Nester:
     def __init__(self, rows: Rows) -> None:
         self.by_id = {table: {row["id"]: row for row in rows.get(table, [])} for table in TABLES}
         self.children: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = defaultdict(dict)
@@ -131,7 +131,7 @@ class _Nester:
 
 
 def json_export(rows: Rows) -> JsonExport:
-    nester = _Nester(rows)
+    nester = Nester(rows)
     export = JsonExport()
     for file_name, table in JSON_FILES:
         export.pages[file_name] = page(nester.top_level(table))
