@@ -85,6 +85,8 @@ def page(contents: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 class Nester:
+    """Builds fully nested HSDS records from flat table rows; the export and the /hsds/ API share it."""
+
     def __init__(self, rows: Rows) -> None:
         self.by_id = {table: {row["id"]: row for row in rows.get(table, [])} for table in TABLES}
         self.children: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = defaultdict(dict)
