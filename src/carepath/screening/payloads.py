@@ -31,6 +31,18 @@ def safety_payload(decision: SafetyDecision, region: CrisisRegion) -> dict[str, 
     return block
 
 
+def crisis_text(safety: dict[str, Any]) -> str:
+    """The crisis-first block of a safety payload as plain text, for every command-line output."""
+    lines = ["CRISIS HELP FIRST", safety["message"]]
+    if safety["emergency_numbers"]:
+        lines.append("Emergency: " + " or ".join(safety["emergency_numbers"]))
+    for resource in safety["resources"]:
+        contacts = "; ".join(contact["label"] for contact in resource["contacts"])
+        lines.append(f"- {resource['name']}: {contacts} ({resource['hours']})")
+    lines.append("You can also make a safety plan: /safety-plan/")
+    return "\n".join(lines) + "\n"
+
+
 def score_payload(result: ScoreResult, decision: SafetyDecision, region: CrisisRegion) -> dict[str, Any]:
     return {
         "safety": safety_payload(decision, region),

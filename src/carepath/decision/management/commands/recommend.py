@@ -18,6 +18,7 @@ from carepath.decision import selectors
 from carepath.decision.inputs import read_request
 from carepath.decision.payloads import recommendation_payload
 from carepath.errors import ApplicationError
+from carepath.screening.payloads import crisis_text
 from carepath_core.errors import DomainError
 
 BAD_INPUT = 2
@@ -72,13 +73,7 @@ def _as_text(payload: dict[str, Any]) -> str:
     lines = []
     safety = payload.get("safety")
     if safety:
-        lines += ["CRISIS HELP FIRST", safety["message"]]
-        if safety["emergency_numbers"]:
-            lines.append("Emergency: " + " or ".join(safety["emergency_numbers"]))
-        lines += [
-            f"- {r['name']}: " + "; ".join(c["label"] for c in r["contacts"]) for r in safety["resources"]
-        ]
-        lines.append("")
+        lines.append(crisis_text(safety))
     rule = payload["rule"]
     lines.append(f"Recommendation: {payload['pathway']} (minimum level of care: {payload['minimum_level']})")
     lines.append(f"Rule: {rule['rule_id']} in {rule['id']} {rule['version']}")

@@ -22,7 +22,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from carepath.crisis.selectors import crisis_registry
 from carepath.screening.errors import UnknownInstrument
-from carepath.screening.payloads import safety_payload, score_payload
+from carepath.screening.payloads import crisis_text, safety_payload, score_payload
 from carepath.screening.selectors import caseness_cutoff, instrument
 from carepath_core.crisis import CrisisRegion
 from carepath_core.instruments import Instrument, InvalidAnswers, risk_flags, score
@@ -88,7 +88,7 @@ class Command(BaseCommand):
     ) -> None:
         decision = decide_safety(risk_flags(definition, answers), says_in_danger=in_danger)
         if decision.crisis_first:
-            self.stderr.write(_crisis_text_from(safety_payload(decision, region)))
+            self.stderr.write(crisis_text(safety_payload(decision, region)))
 
 
 def _lines(path: str) -> Iterator[str]:
@@ -127,21 +127,10 @@ def _as_text(definition: Instrument, payload: dict[str, Any]) -> str:
     lines = []
     safety = payload["safety"]
     if safety["crisis_first"]:
-        lines.append(_crisis_text_from(safety))
+        lines.append(crisis_text(safety))
     lines.append(f"{definition.short_name}: {payload['total']} of {payload['max_total']} — {payload['band']}")
     if payload["percentage"] is not None:
         lines.append(f"Percentage score: {payload['percentage']}")
     if payload["caseness"] is not None:
         lines.append(f"At or past the screening cut-off: {'yes' if payload['caseness'] else 'no'}")
     return "\n".join(lines)
-
-
-def _crisis_text_from(safety: dict[str, Any]) -> str:
-    lines = ["CRISIS HELP FIRST", safety["message"]]
-    if safety["emergency_numbers"]:
-        lines.append("Emergency: " + " or ".join(safety["emergency_numbers"]))
-    for resource in safety["resources"]:
-        contacts = "; ".join(contact["label"] for contact in resource["contacts"])
-        lines.append(f"- {resource['name']}: {contacts} ({resource['hours']})")
-    lines.append("You can also make a safety plan: /safety-plan/")
-    return "\n".join(lines) + "\n"
