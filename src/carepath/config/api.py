@@ -12,6 +12,7 @@ from carepath.accounts.api import router as accounts_router
 from carepath.crisis.api import router as crisis_router
 from carepath.decision.api import router as decision_router
 from carepath.decision.errors import RuleSetRefused
+from carepath.directory.api_search import router as directory_router
 from carepath.errors import ApplicationError, NotPermitted
 from carepath.screening.api import AnswersRefused
 from carepath.screening.api import router as screening_router
@@ -31,6 +32,7 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/crisis", crisis_router)
 api.add_router("/", screening_router)
 api.add_router("/", decision_router)
+api.add_router("/", directory_router)
 
 
 def _problem(request: HttpRequest, message: str, status: int, **extra: Any) -> HttpResponse:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -80,3 +81,28 @@ def cutoff_overrides(env: Mapping[str, str], name: str) -> dict[str, int]:
             raise ImproperlyConfigured(f"{name} must look like 'phq2:2,gad2:3' (problem in '{part}').")
         overrides[code.strip()] = int(value)
     return overrides
+
+
+def whole_number(env: Mapping[str, str], name: str, default: int, minimum: int, maximum: int) -> int:
+    """A whole number within [minimum, maximum]; anything else is an error naming the variable."""
+    raw = env.get(name)
+    if raw is None or not raw.strip():
+        return default
+    value = raw.strip()
+    if not value.isdigit() or not minimum <= int(value) <= maximum:
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number from {minimum} to {maximum} (got '{raw}')."
+        )
+    return int(value)
+
+
+def time_zone(env: Mapping[str, str], name: str, default: str) -> str:
+    """An IANA time-zone name (e.g. Europe/London); an unknown one stops start-up with a clear message."""
+    value = env.get(name, "").strip() or default
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a known time zone; use a name such as Europe/London"
+        ) from None
+    return value

@@ -9,6 +9,8 @@ Environment variables:
   CAREPATH_REGION   the crisis-help region shown by default (e.g. US, GB-ENG, AU); INTL if unset
   CAREPATH_CASENESS_CUTOFFS  local screening cut-offs, e.g. phq2:2 (default: the published ones)
   CAREPATH_VAR_DIR  where the embedded database and generated secret live (default ./var)
+  CAREPATH_STALE_LISTING_DAYS  days after its last check that a directory listing is flagged stale (180)
+  CAREPATH_TIME_ZONE  default time zone for directory opening hours and "open now" (Europe/London)
   EMAIL_BACKEND     default: print emails to the console
 """
 
@@ -19,7 +21,15 @@ from pathlib import Path
 
 import dj_database_url
 
-from carepath.config.environment import cutoff_overrides, flag, host_list, is_production, secret_key
+from carepath.config.environment import (
+    cutoff_overrides,
+    flag,
+    host_list,
+    is_production,
+    secret_key,
+    time_zone,
+    whole_number,
+)
 
 ENV = os.environ
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -32,6 +42,12 @@ ALLOWED_HOSTS = host_list(ENV, "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.
 CAREPATH_REGION = ENV.get("CAREPATH_REGION", "INTL").strip() or "INTL"
 # Local screening cut-offs, e.g. "phq2:2" where a service prefers case-finding sensitivity.
 CAREPATH_CASENESS_CUTOFFS = cutoff_overrides(ENV, "CAREPATH_CASENESS_CUTOFFS")
+# A listing not checked (assured) or changed for this many days is flagged stale to coordinators.
+CAREPATH_STALE_LISTING_DAYS = whole_number(
+    ENV, "CAREPATH_STALE_LISTING_DAYS", default=180, minimum=1, maximum=3650
+)
+# Where "open now" is read when a search names no time zone, and the hours of schedules without an offset.
+CAREPATH_TIME_ZONE = time_zone(ENV, "CAREPATH_TIME_ZONE", default="Europe/London")
 
 INSTALLED_APPS = [
     "carepath.web.admin_site.CarepathAdminConfig",

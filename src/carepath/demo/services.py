@@ -14,6 +14,7 @@ from carepath.audit.services import record_event
 from carepath.demo.directory_generator import demo_directory
 from carepath.directory.services import ensure_organization
 from carepath.directory.services.hsds_bulk import bulk_load_session, insert_hsds_rows
+from carepath.directory.services.search_index import refresh_search_entries
 from carepath_core.roles import Role
 
 # A demo password is public by design; `carepath demo` refuses to run in production mode.
@@ -91,6 +92,7 @@ def load_demo_directory(
         for batch in demo_directory(services, seed):
             for table, count in insert_hsds_rows(batch.rows).items():
                 load.records[table] = load.records.get(table, 0) + count
+            refresh_search_entries(row["id"] for row in batch.rows.get("service", ()))
             load.services += batch.services
             load.organizations += batch.organizations
             if progress is not None:

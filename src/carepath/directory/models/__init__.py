@@ -18,6 +18,7 @@ from carepath.directory.models.organizations import (
     Program,
     Url,
 )
+from carepath.directory.models.search import SearchEntry, SearchPoint
 from carepath.directory.models.services import (
     CostOption,
     RequiredDocument,
@@ -84,6 +85,8 @@ __all__ = [
     "Program",
     "RequiredDocument",
     "Schedule",
+    "SearchEntry",
+    "SearchPoint",
     "Service",
     "ServiceArea",
     "ServiceAtLocation",

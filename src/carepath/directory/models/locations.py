@@ -61,6 +61,8 @@ class Address(HsdsRecord):
     class Meta:
         verbose_name = _("address")
         verbose_name_plural = _("addresses")
+        # "Near a postcode" looks addresses up by postal code (selectors.places).
+        indexes = [models.Index(fields=["postal_code"], name="address_postal_code")]
 
     def __str__(self) -> str:
         return f"{self.address_1}, {self.city}"

@@ -1,0 +1,31 @@
+"""`carepath search-index rebuild`: index every directory service again for people's search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from carepath.directory.models import Service
+from carepath.directory.services.search_index import rebuild_search_index
+
+
+class Command(BaseCommand):
+    help = "Rebuild the directory's search index from the HSDS records (one transaction)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("action", choices=["rebuild"], help="what to do with the index")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        total = Service.objects.count()
+        show = self.stdout.isatty()
+
+        def progress(done: int) -> None:
+            if show:
+                self.stdout.write(f"\rIndexed {done}/{total} services", ending="")
+                self.stdout.flush()
+
+        indexed = rebuild_search_index(progress)
+        if show:
+            self.stdout.write("")
+        self.stdout.write(f"Indexed {indexed} active services of {total} for search.")

@@ -1,0 +1,57 @@
+"""The search index: one row per service with what people filter on, and its positions on a grid.
+
+Derived data, never edited by hand: `services.search_index` rebuilds a service's rows from its HSDS
+records whenever they change. The words of a listing live beside these rows in each backend's own
+full-text structure (an FTS5 table on SQLite, a tsvector column with a GIN index on PostgreSQL),
+keyed by `SearchEntry.id`; the migration creates it and `selectors.search` reads it.
+
+Multi-valued facts (languages, topics, modalities, cost kinds) are stored as text with each value
+between bars, "|en|fr|", so one indexed row answers "speaks French" with a simple pattern.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class SearchEntry(models.Model):
+    service_id = models.CharField(max_length=36, unique=True)
+    organization_id = models.CharField(max_length=36, blank=True)
+    name_key = models.CharField(max_length=120, blank=True, db_index=True)  # folded name, for A-Z order
+    support_type = models.CharField(max_length=16, blank=True)
+    country = models.CharField(max_length=2, blank=True)  # ISO 3166-1, from the service's addresses
+    online = models.BooleanField(default=False)  # offered online or by phone, wherever the person is
+    located = models.BooleanField(default=False)  # has a place on the map
+    modalities = models.CharField(max_length=64, blank=True)
+    languages = models.CharField(max_length=255, blank=True)
+    topics = models.TextField(blank=True)
+    cost_kinds = models.CharField(max_length=64, blank=True)
+    cost_lowest = models.DecimalField(max_digits=20, decimal_places=6, null=True)
+    min_age = models.IntegerField(null=True)
+    max_age = models.IntegerField(null=True)
+    capacity_available = models.IntegerField(null=True)  # None: the listing does not say
+    hours_24_7 = models.BooleanField(default=False)
+    open_windows = models.JSONField(null=True)  # carepath_core.search.hours.encode; None: unknown
+    last_checked = models.DateField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["online", "country", "name_key"], name="search_online_country")]
+
+    def __str__(self) -> str:
+        return f"search entry for {self.service_id}"
+
+
+class SearchPoint(models.Model):
+    """A place where a service is offered, filed under its grid cell (carepath_core.search.geo)."""
+
+    entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="points")
+    cell = models.IntegerField()
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+
+    class Meta:
+        # Covering: a radius search reads cell, position and entry from the index alone.
+        indexes = [models.Index(fields=["cell", "latitude", "longitude", "entry"], name="search_point_cell")]
+
+    def __str__(self) -> str:
+        return f"({self.latitude}, {self.longitude})"

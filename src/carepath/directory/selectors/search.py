@@ -1,0 +1,297 @@
+"""Finding services for a person: text, a place and a radius, online services, filters, open hours.
+
+Two streams of candidates, each one indexed SQL query read a chunk at a time:
+- *nearby*: services with a position within the radius (grid cells, then the exact radius), and,
+  with words, only those the text index matches in the same cells;
+- *online*: services offered online or by phone in the place's country (or anywhere, without a place),
+  and, with words, only those the text index matches.
+Filters that are columns of the search entry run in SQL; "open at" is checked in Python on each
+candidate's weekly windows (`carepath_core.search.hours`). The streams are merged by relevance or
+name, or put one after the other when sorting by distance (nearby first).
+
+Every query is bounded: a radius is at most 200 km, each stream reads at most `MAX_SCANNED`
+candidates, and results stop at number 500; when a bound cuts a search short the result says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import json
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+
+from carepath.directory.selectors.places import Place
+from carepath.directory.text_index import ENTRY_TABLE, online_token, place_token, text_index
+from carepath_core.search import geo, hours
+from carepath_core.search.query import ServiceQuery
+
+POINT_TABLE = "directory_searchpoint"
+CHUNK = 200
+MAX_SCANNED = 5000  # candidates read per stream, at most
+TEXT_MATCH_CAP = 5000  # matches of the words taken, at most, for a stream the place does not bound
+ENTRY_COLUMNS = "e.id, e.service_id, e.name_key, e.hours_24_7, e.open_windows"
+
+
+@dataclass(frozen=True)
+class Hit:
+    entry_id: int
+    service_id: str
+    name_key: str
+    score: float
+    distance_km: float | None  # straight-line, None for an online service
+
+
+@dataclass
+class SearchOutcome:
+    hits: list[Hit]
+    has_more: bool
+    place: Place | None
+    capped: bool = False  # a bound cut the search short: there may be more that fit
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Sql:
+    conditions: list[str] = field(default_factory=list)
+    params: list[Any] = field(default_factory=list)
+
+    def add(self, condition: str, *params: Any) -> None:
+        self.conditions.append(condition)
+        self.params.extend(params)
+
+    def where(self) -> str:
+        return " AND ".join(self.conditions) if self.conditions else "1 = 1"
+
+
+def _any_of(column: str, values: frozenset[str]) -> tuple[str, list[str]]:
+    """Entries whose bar-separated `column` holds any of the values."""
+    ordered = sorted(values)
+    return "(" + " OR ".join(f"{column} LIKE %s" for _ in ordered) + ")", [
+        f"%|{value}|%" for value in ordered
+    ]
+
+
+def _filters(query: ServiceQuery) -> _Sql:
+    sql = _Sql()
+    if query.support_types:
+        marks = ", ".join(["%s"] * len(query.support_types))
+        sql.add(f"e.support_type IN ({marks})", *sorted(query.support_types))
+    for column, values in (
+        ("e.languages", query.languages),
+        ("e.topics", query.topics),
+        ("e.modalities", query.modalities),
+    ):
+        if values:
+            condition, params = _any_of(column, values)
+            sql.add(condition, *params)
+    cost_parts: list[str] = []
+    cost_params: list[Any] = []
+    if query.costs:
+        condition, params = _any_of("e.cost_kinds", query.costs)
+        cost_parts.append(condition)
+        cost_params.extend(params)
+    if query.max_cost is not None:
+        cost_parts.append("e.cost_lowest <= %s")
+        cost_params.append(query.max_cost)
+    if cost_parts:
+        sql.add("(" + " OR ".join(cost_parts) + ")", *cost_params)
+    if query.age is not None:
+        sql.add(
+            "(e.min_age IS NULL OR e.min_age <= %s) AND (e.max_age IS NULL OR e.max_age >= %s)",
+            query.age,
+            query.age,
+        )
+    if query.capacity:
+        sql.add("e.capacity_available > 0")
+    if query.at is not None:
+        sql.add("(e.hours_24_7 = %s OR e.open_windows IS NOT NULL)", True)
+    return sql
+
+
+def _is_open(row: tuple[Any, ...], moment: dt.datetime | None) -> bool:
+    if moment is None or row[3]:
+        return True
+    stored = row[4]
+    if isinstance(stored, str):  # SQLite hands JSON back as text through a raw cursor
+        stored = json.loads(stored)
+    return stored is not None and hours.is_open(hours.decode(stored), moment)
+
+
+def _rows(
+    sql: str, params: list[Any], moment: dt.datetime | None, wanted: int, state: dict[str, bool]
+) -> Iterator[tuple[Any, ...]]:
+    """Rows of an ordered query that are open at `moment`, at most MAX_SCANNED of them read.
+
+    Without a moment every filter ran in SQL, so the first read (one more row than the page needs)
+    is usually the only one; with one, later reads grow fourfold to find enough open services.
+    """
+    scanned, size = 0, wanted + 1
+    with connection.cursor() as cursor:
+        while scanned < MAX_SCANNED:
+            size = min(size, MAX_SCANNED - scanned)
+            cursor.execute(f"{sql} LIMIT {size} OFFSET {scanned}", params)
+            chunk = cursor.fetchall()
+            scanned += len(chunk)
+            for row in chunk:
+                if _is_open(row, moment):
+                    yield row
+            if len(chunk) < size:
+                return
+            size *= 4
+    state["capped"] = True
+
+
+def _distance_sql(centre: geo.Point) -> tuple[str, list[Any]]:
+    scale = geo.longitude_scale(centre.latitude)
+    dlon = "(p.longitude - %s)"
+    return (
+        f"((p.latitude - %s) * {geo.KM_PER_DEGREE}) * ((p.latitude - %s) * {geo.KM_PER_DEGREE}) + "
+        f"({dlon} * {scale}) * ({dlon} * {scale})",
+        [centre.latitude, centre.latitude, centre.longitude, centre.longitude],
+    )
+
+
+def _nearby(query: ServiceQuery, place: Place, order: str) -> tuple[str, list[Any]]:
+    centre, radius = place.point, query.radius_km
+    sql = _filters(query)
+    cells = geo.cells_within(centre, radius)
+    distance, distance_params = _distance_sql(centre)
+    lat_span = radius / geo.KM_PER_DEGREE
+    point_sql = _Sql()
+    point_sql.add(f"p.cell IN ({', '.join(str(cell) for cell in cells)})")
+    point_sql.add("p.latitude BETWEEN %s AND %s", centre.latitude - lat_span, centre.latitude + lat_span)
+    lon_span = radius / max(geo.longitude_scale(min(abs(centre.latitude) + lat_span, 89.0)), 1e-6)
+    if centre.longitude - lon_span > -180 and centre.longitude + lon_span < 180:
+        point_sql.add(
+            "p.longitude BETWEEN %s AND %s", centre.longitude - lon_span, centre.longitude + lon_span
+        )
+    else:  # across the antimeridian: the cells bound the search; no distance is worked out across it
+        point_sql.add("1 = 1")
+    source, source_params = f"{ENTRY_TABLE} e", list[Any]()
+    score = "0"
+    if query.words:
+        coarse = sorted(
+            {place_token(cell) for cell in geo.cells_within(centre, radius, geo.COARSE_CELL_DEGREES)}
+        )
+        match, source_params = text_index().matches(query.words, coarse)
+        source, score = f"({match}) m JOIN {ENTRY_TABLE} e ON e.id = m.entry_id", "m.score"
+    ordering = {
+        "relevance": "score DESC, distance2",
+        "distance": "distance2, e.name_key",
+        "name": "e.name_key",
+    }[order]
+    statement = (
+        f"SELECT {ENTRY_COLUMNS}, {score} AS score, MIN({distance}) AS distance2 "
+        f"FROM {source} JOIN {POINT_TABLE} p ON p.entry_id = e.id "
+        f"WHERE {point_sql.where()} AND {sql.where()} "
+        f"GROUP BY {ENTRY_COLUMNS}{', m.score' if query.words else ''} HAVING MIN({distance}) <= %s "
+        f"ORDER BY {ordering}, e.id"
+    )
+    params = (
+        distance_params + source_params + point_sql.params + sql.params + distance_params + [radius * radius]
+    )
+    return statement, params
+
+
+def _online(query: ServiceQuery, place: Place | None, order: str) -> tuple[str, list[Any]]:
+    sql = _filters(query)
+    sql.add("e.online = %s", True)
+    if place is not None and place.country:
+        sql.add("e.country = %s", place.country)  # one value, so the index also gives the A-Z order
+    source, source_params, score = f"{ENTRY_TABLE} e", list[Any](), "0"
+    if query.words:
+        tokens = [online_token(place.country)] if place is not None and place.country else []
+        match, source_params = text_index().matches(query.words, tokens)
+        source, score = _capped(match), "m.score"
+    ordering = "score DESC, e.name_key" if order == "relevance" else "e.name_key"
+    statement = _select(score, source, sql.where(), ordering)
+    return statement, source_params + sql.params
+
+
+def _capped(match: str) -> str:
+    """The first TEXT_MATCH_CAP matches, joined to their entries: a common word cannot scan everything."""
+    return (
+        f"(SELECT * FROM ({match}) capped LIMIT {TEXT_MATCH_CAP}) m JOIN {ENTRY_TABLE} e ON e.id = m.entry_id"
+    )
+
+
+def _select(score: str, source: str, where: str, ordering: str) -> str:
+    return (
+        f"SELECT {ENTRY_COLUMNS}, {score} AS score, NULL AS distance2 "
+        f"FROM {source} WHERE {where} ORDER BY {ordering}, e.id"
+    )
+
+
+def _everywhere(query: ServiceQuery) -> tuple[str, list[Any]]:
+    """Words without a place: every matching service, located or online (the first matches only)."""
+    sql = _filters(query)
+    match, params = text_index().matches(query.words, [])
+    source = _capped(match)
+    ordering = "m.score DESC" if query.order == "relevance" else "e.name_key"
+    statement = _select("m.score", source, sql.where(), ordering)
+    return statement, params + sql.params
+
+
+def _hit(row: tuple[Any, ...]) -> Hit:
+    distance2 = row[6]
+    return Hit(
+        row[0],
+        row[1],
+        row[2],
+        float(row[5] or 0),
+        None if distance2 is None else math.sqrt(max(distance2, 0.0)),
+    )
+
+
+def _text_cap_reached(query: ServiceQuery) -> bool:
+    match, params = text_index().matches(query.words, [])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM ({match}) capped LIMIT {TEXT_MATCH_CAP + 1}) counted",
+            params,
+        )
+        (count,) = cursor.fetchone()
+    return int(count) > TEXT_MATCH_CAP
+
+
+def search_services(query: ServiceQuery, place: Place | None) -> SearchOutcome:
+    """One page of services for the query (`place` is the query's place, already resolved)."""
+    if place is None and not query.words:
+        raise ValueError("a search needs words or a place; parse_query's caller checks this")
+    order, moment, state = query.order, query.at, {"capped": False}
+    wanted = query.page * query.per_page
+    streams: list[Iterator[tuple[Any, ...]]] = []
+    if place is None:
+        streams.append(_rows(*_everywhere(query), moment, wanted, state))
+    else:
+        if query.virtual != "only":
+            streams.append(_rows(*_nearby(query, place, order), moment, wanted, state))
+        if query.virtual != "exclude":
+            streams.append(_rows(*_online(query, place, order), moment, wanted, state))
+    combined = _combine(streams, order)
+    first = (query.page - 1) * query.per_page
+    hits: list[Hit] = []
+    has_more = False
+    for index, row in enumerate(combined):
+        if index >= wanted:
+            has_more = True
+            break
+        if index >= first:
+            hits.append(_hit(row))
+    capped = state["capped"] or (place is None and bool(query.words) and _text_cap_reached(query))
+    return SearchOutcome(hits, has_more, place, capped)
+
+
+def _combine(streams: list[Iterator[tuple[Any, ...]]], order: str) -> Iterator[tuple[Any, ...]]:
+    if len(streams) == 1:
+        return streams[0]
+    if order == "distance":
+        return (row for stream in streams for row in stream)
+    if order == "relevance":
+        return heapq.merge(*streams, key=lambda row: (-float(row[5] or 0), row[2]))
+    return heapq.merge(*streams, key=lambda row: row[2])

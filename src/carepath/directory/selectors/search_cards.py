@@ -1,0 +1,206 @@
+"""What a result card shows: the ten-dimension facts of each service found, read for one page at once.
+
+A fixed number of queries per page (one per table) whatever the number of results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from carepath.directory.models import (
+    CostOption,
+    Language,
+    Organization,
+    Phone,
+    Schedule,
+    SearchEntry,
+    Service,
+    SupportType,
+)
+from carepath.directory.selectors.search import Hit
+from carepath_core.directory_freshness import is_stale
+from carepath_core.search import hours
+from carepath_core.vocabulary import lived_experience_topics
+
+DESCRIPTION_LENGTH = 280
+MODALITY_LABELS = {"in_person": "In person", "online": "Online", "phone": "By phone"}
+CONFIDENTIALITY_LIMIT_LABELS = {
+    "risk_to_life": "when someone's life is at risk",
+    "safeguarding_child": "to protect a child from harm",
+    "safeguarding_adult": "to protect an adult at risk from harm",
+    "court_order": "when a court orders it",
+    "serious_crime": "to prevent or report a serious crime",
+    "public_health": "for public-health reasons set by law",
+    "other": "in other cases the service describes",
+}
+
+
+@dataclass
+class ServiceCard:
+    service_id: str
+    name: str
+    organization_name: str
+    description: str
+    support_type: str
+    support_type_label: str
+    url: str
+    email: str
+    phone: str
+    distance_km: float | None
+    online: bool
+    modalities: list[str]
+    languages: list[str]
+    topics: list[str]
+    credentials: list[str]
+    confidentiality_policy: str
+    confidentiality_limits: list[str]
+    costs: list[str]
+    hours: list[str]
+    hours_24_7: bool
+    open_at_time: bool | None  # None: no time was asked about, or the hours are unknown
+    capacity: str
+    crisis_capable: bool | None
+    last_checked: dt.date | None
+    stale: bool
+    score: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _money(amount: Decimal | None, currency: str) -> str:
+    if amount is None:
+        return ""
+    return f"{amount.normalize():f} {currency}".strip()
+
+
+def _cost_line(row: dict[str, Any]) -> str:
+    option = str(row["option"] or _("Cost"))
+    amount = _money(row["amount"], str(row["currency"] or ""))
+    if row["amount"] is not None and row["amount"] == 0:
+        amount = "" if "free" in option.lower() else _("free")
+    details = str(row["amount_description"] or "")
+    return " — ".join(part for part in (f"{option}: {amount}" if amount else option, details) if part)
+
+
+def _credentials(service: dict[str, Any]) -> list[str]:
+    lines = []
+    if service["licence_type"]:
+        body = f" ({service['licensing_body']})" if service["licensing_body"] else ""
+        lines.append(_("Licence: %(licence)s%(body)s") % {"licence": service["licence_type"], "body": body})
+    if service["peer_certification"]:
+        lines.append(_("Peer certification: %(name)s") % {"name": service["peer_certification"]})
+    if service["training_standard"]:
+        lines.append(_("Training: %(name)s") % {"name": service["training_standard"]})
+    if service["supervision"]:
+        lines.append(_("Supervision: %(text)s") % {"text": service["supervision"]})
+    return lines
+
+
+def _capacity(available: int | None) -> str:
+    if available is None:
+        return ""
+    if available <= 0:
+        return _("No places free right now")
+    return _("%(count)d place(s) free now") % {"count": available}
+
+
+def _open_at(entry: SearchEntry, moment: dt.datetime | None) -> bool | None:
+    if moment is None:
+        return None
+    if entry.hours_24_7:
+        return True
+    if entry.open_windows is None:
+        return None
+    return hours.is_open(hours.decode(entry.open_windows), moment)
+
+
+SERVICE_FIELDS = (
+    "id", "name", "description", "url", "email", "organization_id", "support_type", "licence_type",
+    "licensing_body", "peer_certification", "training_standard", "supervision", "confidentiality_policy",
+    "confidentiality_limits", "crisis_capable", "lived_experience_topics",
+)  # fmt: skip
+
+
+def result_cards(
+    hits: list[Hit], *, moment: dt.datetime | None, today: dt.date, stale_after_days: int
+) -> list[ServiceCard]:
+    ids = [hit.service_id for hit in hits]
+    services = {row["id"]: row for row in Service.objects.filter(id__in=ids).values(*SERVICE_FIELDS)}
+    entries = {entry.service_id: entry for entry in SearchEntry.objects.filter(service_id__in=ids)}
+    organizations = dict(
+        Organization.objects.filter(id__in={s["organization_id"] for s in services.values()}).values_list(
+            "id", "name"
+        )
+    )
+    costs: dict[str, list[str]] = defaultdict(list)
+    cost_fields = ("service_id", "option", "amount", "currency", "amount_description")
+    for row in CostOption.objects.filter(service_id__in=ids).order_by("amount", "id").values(*cost_fields):
+        costs[row["service_id"]].append(_cost_line(row))
+    schedules: dict[str, list[str]] = defaultdict(list)
+    for service_id, text in (
+        Schedule.objects.filter(service_id__in=ids).order_by("id").values_list("service_id", "description")
+    ):
+        if text:
+            schedules[service_id].append(text)
+    languages: dict[str, list[str]] = defaultdict(list)
+    for service_id, name, code in (
+        Language.objects.filter(service_id__in=ids).order_by("id").values_list("service_id", "name", "code")
+    ):
+        languages[service_id].append(name or code)
+    phones: dict[str, str] = {}
+    for service_id, number in (
+        Phone.objects.filter(service_id__in=ids).order_by("id").values_list("service_id", "number")
+    ):
+        phones.setdefault(service_id, number)
+    topic_labels = lived_experience_topics()
+    cards = []
+    for hit in hits:
+        service, entry = services.get(hit.service_id), entries.get(hit.service_id)
+        if service is None or entry is None:  # changed since the search ran: leave it out
+            continue
+        kind = service["support_type"] or ""
+        cards.append(
+            ServiceCard(
+                service_id=hit.service_id,
+                name=service["name"],
+                organization_name=organizations.get(service["organization_id"], ""),
+                description=_shortened(service["description"]),
+                support_type=kind,
+                support_type_label=str(SupportType(kind).label) if kind else _("Not stated"),
+                url=service["url"],
+                email=service["email"],
+                phone=phones.get(hit.service_id, ""),
+                distance_km=None if hit.distance_km is None else round(hit.distance_km, 1),
+                online=entry.online,
+                modalities=[_(MODALITY_LABELS[m]) for m in MODALITY_LABELS if f"|{m}|" in entry.modalities],
+                languages=languages[hit.service_id],
+                topics=[topic_labels.get(code, code) for code in service["lived_experience_topics"] or ()],
+                credentials=_credentials(service),
+                confidentiality_policy=service["confidentiality_policy"],
+                confidentiality_limits=[
+                    _(CONFIDENTIALITY_LIMIT_LABELS.get(code, code))
+                    for code in service["confidentiality_limits"] or ()
+                ],
+                costs=costs[hit.service_id],
+                hours=schedules[hit.service_id],
+                hours_24_7=entry.hours_24_7,
+                open_at_time=_open_at(entry, moment),
+                capacity=_capacity(entry.capacity_available),
+                crisis_capable=service["crisis_capable"],
+                last_checked=entry.last_checked,
+                stale=is_stale(entry.last_checked, today, stale_after_days),
+                score=round(hit.score, 4),
+            )
+        )
+    return cards
+
+
+def _shortened(text: str) -> str:
+    if len(text) <= DESCRIPTION_LENGTH:
+        return text
+    return text[:DESCRIPTION_LENGTH].rsplit(" ", 1)[0] + "…"

@@ -1,0 +1,144 @@
+"""What the search index is built from: each service's HSDS rows, read a chunk of services at a time.
+
+A fixed number of queries per chunk (one per table), whatever the chunk's size, so indexing a
+million services costs a few thousand queries, not millions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from carepath.directory.models import (
+    Address,
+    CostOption,
+    Language,
+    Location,
+    Organization,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    ServiceCapacity,
+)
+
+SERVICE_FIELDS = (
+    "id", "organization_id", "name", "alternate_name", "description", "eligibility_description",
+    "status", "support_type", "lived_experience_topics", "minimum_age", "maximum_age", "hours_24_7",
+    "fees_description", "assured_date", "last_modified",
+)  # fmt: skip
+SCHEDULE_FIELDS = (
+    "service_id", "service_at_location_id", "freq", "interval", "byday", "byweekno", "bymonthday",
+    "byyearday", "count", "opens_at", "closes_at", "timezone", "valid_from", "valid_to", "dtstart",
+    "until", "attending_type",
+)  # fmt: skip
+
+
+@dataclass
+class PlaceFacts:
+    location_type: str
+    latitude: float | None  # None unless the position is usable
+    longitude: float | None
+    cities: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ServiceFacts:
+    service: dict[str, Any]
+    organization_name: str = ""
+    places: list[PlaceFacts] = field(default_factory=list)
+    schedules: list[dict[str, Any]] = field(default_factory=list)
+    languages: list[dict[str, Any]] = field(default_factory=list)
+    costs: list[dict[str, Any]] = field(default_factory=list)
+    capacities: list[int | None] = field(default_factory=list)
+    organization_countries: list[str] = field(default_factory=list)
+
+
+def service_facts(service_ids: Sequence[str]) -> dict[str, ServiceFacts]:
+    """Facts for each of these services that exists; ids of missing services are left out."""
+    facts = {
+        row["id"]: ServiceFacts(row)
+        for row in Service.objects.filter(id__in=service_ids).values(*SERVICE_FIELDS)
+    }
+    if not facts:
+        return facts
+    ids = list(facts)
+    organization_ids = {f.service["organization_id"] for f in facts.values() if f.service["organization_id"]}
+    names = dict(Organization.objects.filter(id__in=organization_ids).values_list("id", "name"))
+    for item in facts.values():
+        item.organization_name = names.get(item.service["organization_id"], "")
+    _add_places(facts, ids)
+    _add_organization_countries(facts, organization_ids)
+    for row in Schedule.objects.filter(service_id__in=ids).values(*SCHEDULE_FIELDS):
+        facts[row["service_id"]].schedules.append(row)
+    for service_id, code, name in Language.objects.filter(service_id__in=ids).values_list(
+        "service_id", "code", "name"
+    ):
+        facts[service_id].languages.append({"code": code, "name": name})
+    cost_fields = ("service_id", "option", "amount", "currency", "amount_description")
+    for row in CostOption.objects.filter(service_id__in=ids).values(*cost_fields):
+        facts[row["service_id"]].costs.append(row)
+    for service_id, available in ServiceCapacity.objects.filter(service_id__in=ids).values_list(
+        "service_id", "available"
+    ):
+        facts[service_id].capacities.append(None if available is None else int(available))
+    return facts
+
+
+def _add_places(facts: dict[str, ServiceFacts], ids: list[str]) -> None:
+    links = list(
+        ServiceAtLocation.objects.filter(service_id__in=ids).values_list("id", "service_id", "location_id")
+    )
+    location_ids = {location_id for _, _, location_id in links if location_id}
+    locations = {
+        row["id"]: row
+        for row in Location.objects.filter(id__in=location_ids).values(
+            "id", "location_type", "latitude", "longitude", "position_usable"
+        )
+    }
+    addresses: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for location_id, city, country in Address.objects.filter(location_id__in=location_ids).values_list(
+        "location_id", "city", "country"
+    ):
+        addresses[location_id].append((city, country))
+    link_to_service = {}
+    for link_id, service_id, location_id in links:
+        link_to_service[link_id] = service_id
+        location = locations.get(location_id)
+        if location is None:
+            continue
+        latitude, longitude = location["latitude"], location["longitude"]
+        usable = location["position_usable"] and latitude is not None and longitude is not None
+        place = PlaceFacts(
+            location["location_type"],
+            float(latitude) if usable and latitude is not None else None,
+            float(longitude) if usable and longitude is not None else None,
+            [city for city, _ in addresses[location_id] if city],
+            [country for _, country in addresses[location_id] if country],
+        )
+        facts[service_id].places.append(place)
+    # Hours given for a service at one of its locations count as the service's hours too.
+    for row in Schedule.objects.filter(
+        service_at_location_id__in=link_to_service, service_id__isnull=True
+    ).values(*SCHEDULE_FIELDS):
+        facts[link_to_service[row["service_at_location_id"]]].schedules.append(row)
+
+
+def _add_organization_countries(facts: dict[str, ServiceFacts], organization_ids: set[str]) -> None:
+    """Where an organisation is: the countries of its addresses (online services serve that country)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    rows = Address.objects.filter(location__organization_id__in=organization_ids).values_list(
+        "location__organization_id", "country"
+    )
+    for organization_id, country in rows:
+        if country:
+            found[organization_id].add(country)
+    for item in facts.values():
+        item.organization_countries = sorted(found.get(item.service["organization_id"], ()))
+
+
+def all_service_ids(after: str = "", limit: int = 2000) -> list[str]:
+    """Service ids in id order, `limit` at a time after `after`: walks any number of services."""
+    return list(Service.objects.filter(id__gt=after).order_by("id").values_list("id", flat=True)[:limit])

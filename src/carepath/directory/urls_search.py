@@ -1,0 +1,5 @@
+from django.urls import path
+
+from carepath.directory import views_search
+
+urlpatterns = [path("", views_search.find, name="find")]
