@@ -72,8 +72,15 @@ class ServiceQuery:
         return "distance" if self.has_place else "name"
 
 
+def _printable(name: str, value: str) -> str:
+    """Control characters (NUL above all, which no PostgreSQL text can hold) are refused, not stripped."""
+    if any(ord(char) < 32 or ord(char) == 127 for char in value):
+        raise InvalidData(name, "contains control characters")
+    return value
+
+
 def _one(params: Params, name: str) -> str:
-    values = [value for value in params.get(name, ()) if value.strip() != ""]
+    values = [_printable(name, value) for value in params.get(name, ()) if value.strip() != ""]
     if len(values) > 1:
         raise InvalidData(name, "give one value only")
     return values[0].strip() if values else ""
@@ -82,6 +89,7 @@ def _one(params: Params, name: str) -> str:
 def _many(params: Params, name: str, allowed: Sequence[str] | None = None) -> frozenset[str]:
     values: set[str] = set()
     for raw in params.get(name, ()):
+        _printable(name, raw)
         values |= {part.strip() for part in raw.split(",") if part.strip()}
     if len(values) > MAX_CHOICES:
         raise InvalidData(name, f"give at most {MAX_CHOICES} values")

@@ -17,6 +17,8 @@ MAX_WORD_LENGTH = 40
 
 def fold(text: str) -> str:
     """Lower case without accents: "Zoë's CAFÉ" -> "zoe's cafe"."""
+    if text.isascii():  # most listings: nothing to decompose
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
 

@@ -61,10 +61,8 @@ def rebuild_search_index(progress: Progress | None = None) -> int:
     """Index every service again, in one transaction; returns how many services are indexed."""
     indexed = 0
     with transaction.atomic():
-        index = text_index()
         with connection.cursor() as cursor:
-            for statement in index.drop_sql() + index.create_sql():
-                cursor.execute(statement)
+            text_index().clear(cursor)
         SearchPoint.objects.all().delete()
         SearchEntry.objects.all().delete()
         after = ""
