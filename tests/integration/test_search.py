@@ -211,3 +211,8 @@ def test_rebuild_gives_the_same_results(capsys: Any) -> None:
     assert names(q="anxiety", near="London") == before
     call_command("search-index", "rebuild")
     assert "Indexed 8 active services of 9" in capsys.readouterr().out
+    call_command("search-index", "rebuild", "--if-empty")
+    assert "already built" in capsys.readouterr().out
+    SearchEntry.objects.all().delete()
+    call_command("search-index", "rebuild", "--if-empty")
+    assert "Indexed 8 active services" in capsys.readouterr().out

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from carepath.directory.models import Service
+from carepath.directory.models import SearchEntry, Service
 from carepath.directory.services.search_index import rebuild_search_index
 
 
@@ -15,9 +15,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["rebuild"], help="what to do with the index")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="only when the index is empty (e.g. a directory loaded before search existed)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         total = Service.objects.count()
+        if options["if_empty"] and SearchEntry.objects.exists():
+            self.stdout.write("The search index is already built; nothing to do.")
+            return
         show = self.stdout.isatty()
 
         def progress(done: int) -> None:
