@@ -216,3 +216,16 @@ def test_rebuild_gives_the_same_results(capsys: Any) -> None:
     SearchEntry.objects.all().delete()
     call_command("search-index", "rebuild", "--if-empty")
     assert "Indexed 8 active services" in capsys.readouterr().out
+
+
+def test_the_services_a_change_touches() -> None:
+    from carepath.directory.selectors.search_facts import services_touched_by
+
+    assert services_touched_by({"schedule": ["00000000-0000-4000-9000-000000000003"]}) == {IDS["recovery"]}
+    assert services_touched_by({"address": ["00000000-0000-4000-a000-000000000002"]}) == {
+        IDS["counselling"],
+        IDS["hybrid"],
+    }
+    assert services_touched_by({"location": [IDS["montreal"]], "cost_option": []}) == {IDS["ecoute"]}
+    assert services_touched_by({"organization": [IDS["org_ca"]]}) == {IDS["ecoute"]}
+    assert services_touched_by({"unit": ["x"]}) == set()

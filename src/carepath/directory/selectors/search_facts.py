@@ -7,11 +7,12 @@ million services costs a few thousand queries, not millions.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from carepath.directory.models import (
+    HSDS_MODELS,
     Address,
     CostOption,
     Language,
@@ -23,6 +24,7 @@ from carepath.directory.models import (
     ServiceCapacity,
 )
 
+LOOKUP_CHUNK = 500
 SERVICE_FIELDS = (
     "id", "organization_id", "name", "alternate_name", "description", "eligibility_description",
     "status", "support_type", "lived_experience_topics", "minimum_age", "maximum_age", "hours_24_7",
@@ -142,3 +144,32 @@ def _add_organization_countries(facts: dict[str, ServiceFacts], organization_ids
 def all_service_ids(after: str = "", limit: int = 2000) -> list[str]:
     """Service ids in id order, `limit` at a time after `after`: walks any number of services."""
     return list(Service.objects.filter(id__gt=after).order_by("id").values_list("id", flat=True)[:limit])
+
+
+def _linked(model: Any, column: str, ids: Collection[str], by: str = "id") -> set[str]:
+    """Values of `column` in rows whose `by` is one of `ids`, asked a chunk of ids at a time."""
+    found: set[str] = set()
+    ordered = list(ids)
+    for start in range(0, len(ordered), LOOKUP_CHUNK):
+        chunk = ordered[start : start + LOOKUP_CHUNK]
+        rows = model._default_manager.filter(**{f"{by}__in": chunk}).values_list(column, flat=True)
+        found |= {value for value in rows if value}
+    return found
+
+
+def services_touched_by(changed: Mapping[str, Collection[str]]) -> set[str]:
+    """The services whose search rows a change to these records (HSDS table -> ids) may alter.
+
+    A service is described by its own row, the rows that name it (schedules, languages, costs,
+    capacities), the places it is offered at (and their addresses) and its organisation's name.
+    """
+    touched = set(changed.get("service", ()))
+    for table in ("schedule", "language", "cost_option", "service_capacity", "service_at_location"):
+        touched |= _linked(HSDS_MODELS[table], "service_id", changed.get(table, ()))
+    at_locations = set(changed.get("service_at_location", ()))
+    at_locations |= _linked(Schedule, "service_at_location_id", changed.get("schedule", ()))
+    locations = set(changed.get("location", ())) | _linked(Address, "location_id", changed.get("address", ()))
+    touched |= _linked(ServiceAtLocation, "service_id", at_locations)
+    touched |= _linked(ServiceAtLocation, "service_id", locations, by="location_id")
+    touched |= _linked(Service, "id", changed.get("organization", ()), by="organization_id")
+    return touched
