@@ -50,3 +50,14 @@ def test_hosts_and_mode() -> None:
     assert is_production({}) is False
     with pytest.raises(ImproperlyConfigured, match="CAREPATH_ENV"):
         is_production({"CAREPATH_ENV": "staging"})
+
+
+def test_stale_listing_days_default_and_range() -> None:
+    from carepath.config.environment import whole_number
+
+    name = "CAREPATH_STALE_LISTING_DAYS"
+    assert whole_number({}, name, default=180, minimum=1, maximum=3650) == 180
+    assert whole_number({name: " 90 "}, name, default=180, minimum=1, maximum=3650) == 90
+    for bad in ("0", "-5", "ninety", "3651", "1.5"):
+        with pytest.raises(ImproperlyConfigured, match=name):
+            whole_number({name: bad}, name, default=180, minimum=1, maximum=3650)

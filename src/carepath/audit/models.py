@@ -28,6 +28,9 @@ class AuditAction(models.TextChoices):
     RULES_LOADED = "rules.loaded", _("Stepped-care rules loaded")
     RECOMMENDATION_SAVED = "recommendation.saved", _("Recommendation saved")
     HSDS_IMPORTED = "directory.hsds_imported", _("Directory data imported (HSDS)")
+    DIRECTORY_RECORD_CREATED = "directory.record_created", _("Directory record created")
+    DIRECTORY_RECORD_CHANGED = "directory.record_changed", _("Directory record changed")
+    DIRECTORY_RECORD_DELETED = "directory.record_deleted", _("Directory record deleted")
 
 
 class AuditOutcome(models.TextChoices):

@@ -14,6 +14,7 @@ from carepath import policy
 from carepath.accounts.selectors import accounts_per_role
 from carepath.audit.selectors import recent_events
 from carepath.directory.selectors import organizations
+from carepath.directory.selectors.listings import STALE_COUNT_CAP, stale_after_days, stale_service_count
 from carepath.safety.selectors import open_risk_flags
 from carepath_core.roles import Role
 
@@ -40,6 +41,9 @@ def role_home(request: HttpRequest) -> HttpResponse:
         context["open_risk_flags"] = open_risk_flags().count()
     if policy.can_manage_directory(request.user):
         context["organizations"] = organizations()
+        context["stale_listings"] = stale_service_count()
+        context["stale_count_capped"] = context["stale_listings"] >= STALE_COUNT_CAP
+        context["stale_days"] = stale_after_days()
         context["accounts_per_role"] = accounts_per_role()
     return render(request, _ROLE_TEMPLATES[role], context)
 
