@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from carepath.demo import directory_words as words
-from carepath.demo.directory_listing import Row, new_id, plan_service, service_rows, slug
+from carepath.demo.directory_listing import PEOPLE_UNIT, Row, new_id, plan_service, service_rows, slug
 from carepath.demo.directory_postcodes import postal_code, state_province
 from carepath.demo.directory_towns import Town, TownPicker
 
@@ -54,6 +54,7 @@ def demo_directory(
     """Batches of HSDS rows holding `services` services in all, with their organisations."""
     picker = TownPicker()
     batch, made, index = DirectoryBatch(), 0, 0
+    batch.add("unit", dict(PEOPLE_UNIT))  # capacities name it, so it comes first
     while made < services:
         rng = organization_random(seed, index)
         (wanted,) = rng.choices(SERVICES_PER_ORGANIZATION, weights=SERVICES_PER_ORGANIZATION_WEIGHTS)

@@ -26,6 +26,12 @@ VIRTUAL_SHARE = {"peer": 0.15, "professional": 0.2, "hybrid": 0.1, "self_help": 
 # Support type -> chance that it can respond to a person in crisis itself.
 CRISIS_CAPABLE_SHARE = {"peer": 0.0, "professional": 0.1, "hybrid": 0.3, "self_help": 0.0, "crisis": 1.0}
 # A version 4 UUID's fixed bits: (bits to clear, bits to set) for the version and the variant.
+# Countries where private therapy is commonly paid through health insurance or a health fund.
+INSURANCE_COUNTRIES = ("US", "AU", "CA")
+# The one unit demo capacities are counted in (written once, with the first batch).
+PEOPLE_UNIT_ID = "5e0f1a3c-8d2b-4c47-9a61-0c7d2e4b9f10"
+PEOPLE_UNIT = {"id": PEOPLE_UNIT_ID, "name": "people", "scheme": "Carepath demo", "identifier": "people"}
+INSURANCE_NOTE = "Accepted from most health insurers and health funds; ask before you book."
 VERSION_4 = (0xF << 76 | 0xC000 << 48, 0x4 << 76 | 0x8000 << 48)
 
 
@@ -68,6 +74,15 @@ def service_rows(rng: random.Random, plan: ServicePlan) -> dict[str, list[Row]]:
         "language": _languages(rng, plan),
         "cost_option": _cost_options(rng, plan),
     }
+    extras = _extras_random(plan)
+    capacity = _capacity(extras, plan)
+    if capacity is not None:
+        rows["service_capacity"] = [capacity]
+    insurable = plan.support_type in ("professional", "hybrid") and plan.town.country in INSURANCE_COUNTRIES
+    if insurable and extras.random() < 0.4:
+        insurance = _cost(extras, plan, "Insurance", 0, INSURANCE_NOTE)
+        del insurance["amount"]  # what insurance pays is between the person and their insurer
+        rows["cost_option"].append(insurance)
     number = fictional_number(rng, plan.town.country, plan.town.region_code)
     if number is not None and rng.random() < 0.85:
         rows["phone"] = [
@@ -80,6 +95,29 @@ def service_rows(rng: random.Random, plan: ServicePlan) -> dict[str, list[Row]]:
             }
         ]
     return rows
+
+
+def _extras_random(plan: ServicePlan) -> random.Random:
+    """A generator of its own for rows added later (capacity, insurance), so the earlier rows of a
+    seed stay exactly as they were: the main generator's sequence is not touched."""
+    return random.Random(f"carepath-demo-extras:{plan.id}")  # noqa: S311 (demo data, reproducible)
+
+
+def _capacity(rng: random.Random, plan: ServicePlan) -> Row | None:
+    """Places free now, for about two thirds of peer and professional services (the others do not say)."""
+    if plan.support_type not in ("peer", "professional", "hybrid") or rng.random() < 0.35:
+        return None
+    maximum = rng.choice((8, 10, 12, 15, 20, 30))
+    available = 0 if rng.random() < 0.3 else rng.randint(1, maximum // 2)
+    return {
+        "id": new_id(rng),
+        "service_id": plan.id,
+        "unit_id": PEOPLE_UNIT_ID,
+        "available": Decimal(available),
+        "maximum": Decimal(maximum),
+        "description": "People who can start now (demo figure).",
+        "updated": "2025-11-01T09:00:00Z",
+    }
 
 
 def _service(rng: random.Random, plan: ServicePlan) -> Row:
