@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "carepath.screening",
     "carepath.safety",
     "carepath.decision",
+    "carepath.matching",
     "carepath.web",
     "carepath.demo",
 ]
