@@ -343,3 +343,22 @@ def test_a_tabular_export_imports_back_unchanged(tmp_path: Path) -> None:
 
     assert "0 new, 0 updated, 7 unchanged" in out
     assert Schedule.objects.get().opens_at == "10:00"
+
+
+def test_an_import_is_searchable_at_once_and_a_re_import_keeps_the_index_in_step(tmp_path: Path) -> None:
+    from carepath.directory.models import SearchEntry
+    from carepath.directory.selectors.find import find_services
+    from django.utils import timezone
+
+    def found(words: str) -> list[str]:
+        page = find_services({"q": [words]}, home_country="", now=timezone.now())
+        return [card.name for card in page.cards]
+
+    run_import(write_json(tmp_path, "one.json", [service(1, name="Lantern listening circle")]))
+    assert found("lantern") == ["Lantern listening circle"] and SearchEntry.objects.count() == 1
+    run_import(write_json(tmp_path, "two.json", [service(1, name="Beacon listening circle", status="inactive")]))
+    assert found("lantern") == [] and found("beacon") == [] and SearchEntry.objects.count() == 0
+    run_import(write_json(tmp_path, "three.json", [service(1, name="Beacon listening circle")]))
+    assert found("beacon") == ["Beacon listening circle"]
+    run_import(write_json(tmp_path, "dry.json", [service(2, name="Quiet harbour")]), "--dry-run")
+    assert found("quiet") == []

@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from jsonschema import ValidationError
 
 from carepath.interop.hsds_records import ImportBatch, ParsedRecord, Problem, Severity
-from carepath.interop.hsds_schema import page_validator, record_validator
+from carepath.interop.hsds_schema import page_validator, record_validator, record_verdict
 from carepath.interop.hsds_tables import (
     DOCUMENT_KINDS,
     POLYMORPHIC_ENTITY,
@@ -25,6 +26,7 @@ from carepath.interop.hsds_tables import (
     TABLES,
     Child,
     HsdsTable,
+    Kind,
     children_of,
     embedded_of,
 )
@@ -140,10 +142,15 @@ def _kind_from_content(file_name: str, sample: Any) -> str:
 
 def _read_items(items: list[tuple[str, Any]], kind: str, file: str, batch: ImportBatch) -> None:
     first_seen: dict[str, str] = {}
+    verdict, validator = record_verdict(kind), record_validator(kind)
     for path, item in items:
         origin = f"{file}#{path or 'record'}"
         batch.origins.append(origin)
-        errors = sorted(record_validator(kind).iter_errors(item), key=lambda error: list(error.absolute_path))
+        # The fast verdict passes most records; jsonschema names the errors of the others.
+        valid = verdict(item)
+        errors = (
+            [] if valid else sorted(validator.iter_errors(item), key=lambda error: list(error.absolute_path))
+        )
         for error in errors:
             field, where, problem = _described(error, path)
             batch.report(Problem(file, where, field, problem, origins=(origin,)))
@@ -236,12 +243,15 @@ class _Flattener:
     def _values(
         self, raw: dict[str, Any], table: HsdsTable, where: str, *, top_level: bool
     ) -> dict[str, Any]:
-        nested = {c.key for c in children_of(table, top_level=top_level)} | {
-            e.key for e in embedded_of(table, top_level=top_level)
-        }
+        nested = _nested_keys(table.name, top_level=top_level)
+        plain = _plain_text_columns(table.name)
         values: dict[str, Any] = {}
+        columns = table.column_set
         for key, raw_value in raw.items():
-            if key in table.all_columns:
+            if key in plain and isinstance(raw_value, str):
+                if raw_value:  # what read_value gives for text: the text, empty text none
+                    values[key] = raw_value
+            elif key in columns:
                 try:
                     value = read_value(table, key, raw_value)
                 except RoundedValue as rounded:
@@ -274,6 +284,21 @@ class _Flattener:
             self.problem(
                 where, column, f"is '{given}' but the {table.name} is nested in or embeds '{target}'"
             )
+
+
+@cache
+def _nested_keys(table: str, *, top_level: bool) -> frozenset[str]:
+    """The keys of a record of `table` that hold nested records rather than values."""
+    children = children_of(TABLES[table], top_level=top_level)
+    embedded = embedded_of(TABLES[table], top_level=top_level)
+    return frozenset(child.key for child in children) | frozenset(item.key for item in embedded)
+
+
+@cache
+def _plain_text_columns(table: str) -> frozenset[str]:
+    """The official text columns of `table`: their value is the text as given."""
+    described = TABLES[table]
+    return frozenset(column for column in described.columns if described.kind(column) is Kind.TEXT)
 
 
 def read_json_folder(folder: Path, kind: str | None = None) -> ImportBatch:

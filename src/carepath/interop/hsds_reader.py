@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from carepath.interop.hsds_json import read_json_file, read_json_folder
@@ -19,3 +22,20 @@ def read_hsds(path: Path, kind: str | None = None) -> ImportBatch:
     if path.is_dir():
         return read_json_folder(path, kind)
     return read_json_file(path, kind)
+
+
+@contextmanager
+def garbage_collection_paused() -> Iterator[None]:
+    """Python's cycle collector off for the length of a large import, on again after.
+
+    Reading and writing a directory makes millions of small objects that live until the end, and
+    the collector would walk all of them again and again: about half the time of a large import.
+    Those objects hold no reference cycles, so waiting costs no memory worth having.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 from typing import Any
 
 
@@ -52,8 +53,8 @@ class ParsedRecord:
     where: str  # where it was first seen, for messages
     origins: set[str] = field(default_factory=set)
 
-    @property
-    def id(self) -> str:
+    @cached_property
+    def id(self) -> str:  # asked often; a record's id does not change once read
         return str(self.values["id"])
 
 
@@ -108,6 +109,9 @@ class ImportBatch:
         self.files.extend(other.files)
         self.origins.extend(other.origins)
         self.problems.extend(other.problems)
+        if not self.records:  # nothing to merge with: take the other's records as they are
+            self.records = dict(other.records)
+            return
         for record in other.records.values():
             self.add(record)
 

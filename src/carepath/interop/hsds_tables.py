@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 
 
 class Kind(Enum):
@@ -64,15 +65,26 @@ class HsdsTable:
     # Fields the Carepath HSDS profile adds (docs/hsds-profile.md); written after the official ones.
     profile_columns: tuple[str, ...] = ()
 
-    @property
+    # The derived properties below are cached: readers ask them for every value of every record.
+
+    @cached_property
     def all_columns(self) -> tuple[str, ...]:
         """The official columns, then the profile's: what Carepath reads, stores and writes."""
         return self.columns + self.profile_columns
 
+    @cached_property
+    def column_set(self) -> frozenset[str]:
+        """`all_columns` as a set, to ask whether a name is a column."""
+        return frozenset(self.all_columns)
+
+    @cached_property
+    def profile_column_set(self) -> frozenset[str]:
+        return frozenset(self.profile_columns)
+
     def kind(self, column: str) -> Kind:
         return self.kinds.get(column, Kind.TEXT)
 
-    @property
+    @cached_property
     def link_columns(self) -> frozenset[str]:
         """Every column that names another record: links, cross-references, link_id, resource_id."""
         polymorphic = {POLYMORPHIC_LINK[self.name]} if self.name in POLYMORPHIC_LINK else set()

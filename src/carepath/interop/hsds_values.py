@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from carepath.interop.hsds_records import Severity
-from carepath.interop.hsds_schema import profile_field_validator
+from carepath.interop.hsds_schema import profile_field_validator, profile_field_verdict
 from carepath.interop.hsds_tables import HsdsTable, Kind
 
 WHOLE_NUMBER_LIMIT = 2**31
@@ -66,7 +66,7 @@ def read_value(table: HsdsTable, column: str, raw: Any) -> Any:
         value: Any = raw
     else:
         value = _READERS[kind](raw)
-    if column in table.profile_columns:
+    if column in table.profile_column_set:
         _check_profile_value(table, column, value)
     return value
 
@@ -88,6 +88,8 @@ def read_cell(table: HsdsTable, column: str, cell: str | None) -> Any:
 
 
 def _check_profile_value(table: HsdsTable, column: str, value: Any) -> None:
+    if profile_field_verdict(table.name, column)(value):
+        return
     for error in profile_field_validator(table.name, column).iter_errors(value):
         place = f"item {error.path[0] + 1}: " if error.path else ""
         shown = json.dumps(error.instance, ensure_ascii=False)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 
 from carepath.directory.models import HSDS_MODELS
 from carepath.interop.hsds_tables import TABLES
 
 LOOKUP_CHUNK = 500
+LARGE_LOOKUP_CHUNK = 5000
 
 
 def hsds_attributes(table: str) -> dict[str, str]:
@@ -30,10 +31,12 @@ def _attributes(table: str, wanted: tuple[str, ...]) -> dict[str, str]:
 
 
 def _chunks(ids: Iterable[str]) -> Iterator[list[str]]:
+    # SQLite takes at most 999 parameters a query; PostgreSQL far more, and each query is a round trip.
+    size = LOOKUP_CHUNK if connection.features.max_query_params else LARGE_LOOKUP_CHUNK
     chunk: list[str] = []
     for record_id in ids:
         chunk.append(record_id)
-        if len(chunk) == LOOKUP_CHUNK:
+        if len(chunk) == size:
             yield chunk
             chunk = []
     if chunk:
@@ -61,6 +64,22 @@ def existing_records(table: str, ids: Iterable[str]) -> dict[str, models.Model]:
     found: dict[str, models.Model] = {}
     for chunk in _chunks(sorted(set(ids))):
         found.update(model._default_manager.in_bulk(chunk))
+    return found
+
+
+def has_records(table: str) -> bool:
+    model: type[models.Model] = HSDS_MODELS[table]
+    return model._default_manager.exists()
+
+
+def stored_fields(table: str, ids: Iterable[str], names: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """id -> {field: stored value} for those of `ids` in the directory; `names` are model attributes."""
+    model: type[models.Model] = HSDS_MODELS[table]
+    wanted = list(names)
+    found: dict[str, dict[str, Any]] = {}
+    for chunk in _chunks(sorted(set(ids))):
+        for row in model._default_manager.filter(pk__in=chunk).values("pk", *wanted):
+            found[row.pop("pk")] = row
     return found
 
 

@@ -11,12 +11,18 @@ model field, as `bulk_create` would. Only the SQL is leaner: one prepared INSERT
 It inserts only: an id already in the directory (the primary key's own check, which costs no
 extra query) refuses the batch, so nothing is overwritten. The caller holds the transaction (one
 for the whole load, so a failure leaves nothing half-written) and writes the audit event;
-`bulk_load_session` gives SQLite a larger page cache for the length of a large load.
+`bulk_load_session` gives SQLite a larger page cache for the length of a large load. On PostgreSQL
+the new rows go in with one `COPY` per table and call instead, many times faster than `INSERT`s, and
+changed rows are `COPY`ed into a temporary table that one `UPDATE` joins.
+
+The import service (`hsds_import`) writes through the same statements: `insert_records` for the
+records it found new (already checked by the readers) and `update_records` for those it found
+changed, one prepared `UPDATE` per table run with `executemany`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +31,7 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections,
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from carepath.directory.models import HSDS_MODELS
-from carepath.directory.services.hsds_import import KEEP_DEFAULT, new_record_fields
+from carepath.directory.services.hsds_rows import KEEP_DEFAULT, new_record_fields
 from carepath.errors import ApplicationError
 from carepath.interop.hsds_records import Severity
 from carepath.interop.hsds_tables import TABLES
@@ -48,24 +54,77 @@ class _Column:
 
 def insert_hsds_rows(rows: Rows) -> dict[str, int]:
     """Insert new records of any HSDS tables; returns the count per table. Call inside a transaction."""
-    if not connection.in_atomic_block:
-        raise ApplicationError("bulk HSDS inserts must run inside the transaction of the whole load")
     written: dict[str, int] = {}
     for table, table_rows in rows.items():
-        if not table_rows:
-            continue
-        sql, columns = _insert_plan(table)
-        params = [_database_row(columns, _checked(table, values)) for values in table_rows]
-        try:
-            with connection.cursor() as cursor:
-                cursor.executemany(sql, params)
-        except IntegrityError as error:
-            raise BulkInsertRefused(
-                f"a {table} id is already in the directory or given twice ({error}); "
-                "bulk inserts add new records only"
-            ) from error
-        written[table] = len(params)
+        if table_rows:
+            written[table] = insert_records(table, [_checked(table, values) for values in table_rows])
     return written
+
+
+def insert_records(table: str, rows: Sequence[Mapping[str, Any]]) -> int:
+    """Insert new records of one table, already checked (HSDS column -> stored value); returns the count."""
+    if not connection.in_atomic_block:
+        raise ApplicationError("bulk HSDS inserts must run inside the transaction of the whole load")
+    if not rows:
+        return 0
+    plan = _insert_plan(table)
+    params = [_database_row(plan.columns, values) for values in rows]
+    try:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                _copy(cursor, plan, params)
+            else:
+                cursor.executemany(plan.sql, params)
+    except IntegrityError as error:
+        raise BulkInsertRefused(
+            f"a {table} id is already in the directory or given twice ({error}); "
+            "bulk inserts add new records only"
+        ) from error
+    return len(params)
+
+
+def update_records(table: str, rows: Sequence[Mapping[str, Any]], names: Sequence[str]) -> int:
+    """Rewrite fields `names` (model attributes) of existing records; each row holds "id" and them."""
+    if not connection.in_atomic_block:
+        raise ApplicationError("bulk HSDS updates must run inside the transaction of the whole change")
+    if not rows:
+        return 0
+    model: type[models.Model] = HSDS_MODELS[table]
+    database = connections[DEFAULT_DB_ALIAS]
+    by_name = {field.attname: field for field in model._meta.concrete_fields}
+    fields = [by_name[name] for name in names]
+    columns = [
+        _Column(name, None, _preparer(field, database)) for name, field in zip(names, fields, strict=True)
+    ]
+    quote = connection.ops.quote_name
+    table_name, targets = quote(model._meta.db_table), [quote(field.column) for field in fields]
+    params = [[*_database_row(columns, values), values["id"]] for values in rows]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            _copy_update(cursor, table_name, targets, params)
+        else:
+            assignments = ", ".join(f"{target} = %s" for target in targets)
+            # Table and column names come from the models (quoted); every value is a parameter.
+            sql = f"UPDATE {table_name} SET {assignments} WHERE {quote('id')} = %s"  # noqa: S608
+            cursor.executemany(sql, params)
+    return len(params)
+
+
+def _copy_update(cursor: Any, table_name: str, targets: list[str], params: list[list[Any]]) -> None:
+    """PostgreSQL: the new values COPYed into a temporary table, then one UPDATE joining it."""
+    changes, key = "carepath_hsds_changes", connection.ops.quote_name("id")
+    listed = ", ".join([*targets, key])
+    assignments = ", ".join(f"{target} = changes.{target}" for target in targets)
+    # Names come from the models (quoted); the values travel by COPY.
+    cursor.execute(f"CREATE TEMPORARY TABLE {changes} AS SELECT {listed} FROM {table_name} WITH NO DATA")  # noqa: S608
+    with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {changes} ({listed}) FROM STDIN") as copy:
+        for row in params:
+            copy.write_row(row)
+    cursor.execute(
+        f"UPDATE {table_name} AS target SET {assignments} FROM {changes} AS changes "  # noqa: S608
+        f"WHERE target.{key} = changes.{key}"
+    )
+    cursor.execute(f"DROP TABLE {changes}")
 
 
 @contextmanager
@@ -85,7 +144,28 @@ def bulk_load_session() -> Iterator[None]:
             cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
-def _insert_plan(table: str) -> tuple[str, list[_Column]]:
+@dataclass(frozen=True)
+class _InsertPlan:
+    table_name: str  # quoted
+    column_names: list[str]  # quoted
+    columns: list[_Column]  # where each column's values come from
+
+    @property
+    def sql(self) -> str:
+        placeholders = ", ".join(["%s"] * len(self.column_names))
+        # Table and column names come from the models (quoted); every value is a parameter.
+        return f"INSERT INTO {self.table_name} ({', '.join(self.column_names)}) VALUES ({placeholders})"  # noqa: S608
+
+
+def _copy(cursor: Any, plan: _InsertPlan, params: list[list[Any]]) -> None:
+    """PostgreSQL: the rows in one COPY, many times faster than as many INSERTs."""
+    statement = f"COPY {plan.table_name} ({', '.join(plan.column_names)}) FROM STDIN"
+    with connection.wrap_database_errors, cursor.cursor.copy(statement) as copy:
+        for row in params:
+            copy.write_row(row)
+
+
+def _insert_plan(table: str) -> _InsertPlan:
     """The INSERT statement for a table and where each of its columns' values comes from."""
     model: type[models.Model] = HSDS_MODELS[table]
     template = model()  # a new instance: the defaults and the values a new row gets when saved
@@ -104,33 +184,37 @@ def _insert_plan(table: str) -> tuple[str, list[_Column]]:
         else:  # not HSDS (Organization.last_modified): what saving a new instance would store
             value = field.pre_save(template, add=True)
             columns.append(_Column(None, prepare(value) if prepare else value, None))
-    placeholders = ", ".join(["%s"] * len(names))
-    table_name = connection.ops.quote_name(model._meta.db_table)
-    # Table and column names come from the models (quoted); every value is a parameter.
-    return f"INSERT INTO {table_name} ({', '.join(names)}) VALUES ({placeholders})", columns  # noqa: S608
+    return _InsertPlan(connection.ops.quote_name(model._meta.db_table), names, columns)
 
 
-def _preparer(field: models.Field[Any, Any], database: BaseDatabaseWrapper) -> Callable[[Any], Any] | None:
+def _preparer(field: Any, database: BaseDatabaseWrapper) -> Callable[[Any], Any] | None:
     """None for text, which the database takes as it is; else the field's own preparation."""
-    target = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
+    target = field.target_field if field.is_relation else field
     if isinstance(target, (models.CharField, models.TextField)):
         return None
+    get_db_prep_save = field.get_db_prep_save
+    keeps_none = get_db_prep_save(None, database) is None
 
     def prepare(value: Any) -> Any:
-        return field.get_db_prep_save(value, database)
+        if value is None and keeps_none:
+            return None
+        return get_db_prep_save(value, database)
 
     return prepare
 
 
-def _database_row(columns: list[_Column], values: dict[str, Any]) -> list[Any]:
-    row = []
-    for column in columns:
-        if column.key is None:
-            row.append(column.absent)
-            continue
-        value = values.get(column.key, column.absent)
-        row.append(column.prepare(value) if column.prepare is not None else value)
-    return row
+def _database_row(columns: Sequence[_Column], values: Mapping[str, Any]) -> list[Any]:
+    get = values.get
+    return [
+        column.absent
+        if column.key is None
+        else (
+            get(column.key, column.absent)
+            if column.prepare is None
+            else column.prepare(get(column.key, column.absent))
+        )
+        for column in columns
+    ]
 
 
 def _checked(table: str, values: dict[str, Any]) -> dict[str, Any]:

@@ -6,30 +6,53 @@ updating known ones (re-importing a file updates, never duplicates). By default 
 refuses the whole import and nothing is written. With `skip_invalid`, records whose origin
 (a top-level JSON record or a CSV row) has an error are left out, and so, in turn, are those
 that would be left linking to them; the rest is written. Warnings never stop an import.
+
+Writing is one statement per table and chunk, not one per record: each chunk of ids is compared with
+the directory in one query (none for a table that is empty), the new records are inserted and the
+changed ones rewritten with prepared statements run by `executemany` (`hsds_bulk`), and unchanged
+records are not touched.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from carepath.audit.models import AuditAction
 from carepath.audit.services import record_event
-from carepath.directory.models import HSDS_MODELS
-from carepath.directory.selectors.hsds import existing_records, stored_attributes
+from carepath.directory.selectors.hsds import has_records, stored_fields
+from carepath.directory.selectors.search_facts import services_touched_by
+from carepath.directory.services.hsds_bulk import insert_records, update_records
 from carepath.directory.services.hsds_references import reference_problems
+from carepath.directory.services.hsds_rows import (
+    CARE_PATH_COLUMNS,
+    KEEP_DEFAULT,
+    compared_fields,
+    new_hsds_instance,
+    new_record_fields,
+    updated_fields,
+)
+from carepath.directory.services.search_index import refresh_search_entries
 from carepath.errors import ApplicationError
 from carepath.interop.hsds_records import ImportBatch, ParsedRecord, Problem, Severity
-from carepath.interop.hsds_tables import TABLES
+
+# Kept importable from here, where they used to live.
+__all__ = [
+    "CARE_PATH_COLUMNS",
+    "KEEP_DEFAULT",
+    "ImportOutcome",
+    "ImportRefused",
+    "import_hsds",
+    "new_hsds_instance",
+    "new_record_fields",
+]
 
 Progress = Callable[[int, int], None]
-WRITE_CHUNK = 500
-CARE_PATH_COLUMNS = ("position_usable",)  # values Carepath derives, stored beside the HSDS ones
+WRITE_CHUNK = 5000  # records compared with the directory, and written, at a time
 
 
 class ImportRefused(ApplicationError):
@@ -90,8 +113,10 @@ def import_hsds(
     outcome = ImportOutcome(problems=problems, dry_run=dry_run)
     outcome.skipped_origins = [origin for origin in batch.origins if origin in bad_origins]
     with transaction.atomic():
-        _write(records, outcome, progress, dry_run=dry_run)
+        written = _write(records, outcome, progress, dry_run=dry_run)
         if not dry_run:
+            # People's search follows the directory in the same transaction (services.search_index).
+            refresh_search_entries(written.services_before | services_touched_by(written.ids))
             record_event(
                 actor=actor,
                 actor_label=actor_label,
@@ -118,121 +143,73 @@ def _audit_details(outcome: ImportOutcome) -> dict[str, Any]:
     }
 
 
+@dataclass
+class _Written:
+    ids: dict[str, list[str]] = field(default_factory=dict)  # table -> ids inserted or updated
+    services_before: set[str] = field(default_factory=set)  # services the updated records named before
+
+
 def _write(
     records: list[ParsedRecord], outcome: ImportOutcome, progress: Progress | None, *, dry_run: bool
-) -> None:
+) -> _Written:
+    written = _Written()
     by_table: dict[str, list[ParsedRecord]] = {}
     for record in records:
         by_table.setdefault(record.table, []).append(record)
     total, done = len(records), 0
     for table in sorted(by_table):
-        for start in range(0, len(by_table[table]), WRITE_CHUNK):
-            chunk = by_table[table][start : start + WRITE_CHUNK]
-            created, updated = _write_chunk(table, chunk, dry_run=dry_run)
-            outcome.created[table] = outcome.created.get(table, 0) + created
-            outcome.updated[table] = outcome.updated.get(table, 0) + updated
-            outcome.unchanged[table] = outcome.unchanged.get(table, 0) + len(chunk) - created - updated
+        # In id order: each table's primary-key index then grows at its end, which is cheaper.
+        table_records = sorted(by_table[table], key=_record_id)
+        known = has_records(table)
+        created = updated = 0
+        for start in range(0, len(table_records), WRITE_CHUNK):
+            chunk = table_records[start : start + WRITE_CHUNK]
+            fresh, changed = _sorted_out(table, chunk, known=known)
+            if not dry_run:
+                changed_ids = [str(fields["id"]) for fields in changed]
+                if changed_ids:  # a record that moves to another service leaves the old one to refresh
+                    written.services_before |= services_touched_by({table: changed_ids})
+                new_ids = [str(values["id"]) for values in fresh]
+                written.ids.setdefault(table, []).extend(new_ids + changed_ids)
+                insert_records(table, fresh)
+                update_records(table, changed, _written_fields(table))
+            created, updated = created + len(fresh), updated + len(changed)
             done += len(chunk)
             if progress is not None:
                 progress(done, total)
+        outcome.created[table] = created
+        outcome.updated[table] = updated
+        outcome.unchanged[table] = len(table_records) - created - updated
+    return written
 
 
-def _write_chunk(table: str, chunk: list[ParsedRecord], *, dry_run: bool) -> tuple[int, int]:
-    """Insert the new ids and update the known ones that differ; returns (created, updated)."""
-    model: type[models.Model] = HSDS_MODELS[table]
-    known = existing_records(table, (record.id for record in chunk))
-    attributes = stored_attributes(table)
-    names = _compared_fields(model, attributes)
+def _record_id(record: ParsedRecord) -> str:
+    return record.id
+
+
+def _sorted_out(
+    table: str, chunk: list[ParsedRecord], *, known: bool
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(values of the new records, fields of the known ones the import changes, with their id)."""
+    names = compared_fields(table)
+    stored = stored_fields(table, (record.id for record in chunk), names) if known else {}
     fresh, changed = [], []
     for record in chunk:
-        instance = known.get(record.id)
-        if instance is None:
-            fresh.append(new_hsds_instance(table, record.values))
+        before = stored.get(record.id)
+        if before is None:
+            fresh.append(record.values)
             continue
-        before = [getattr(instance, name) for name in names]
-        _update(instance, table, record.values, attributes)
-        if [getattr(instance, name) for name in names] != before:
-            changed.append(instance)
-    if not dry_run:
-        _save(model, fresh, changed, names)
-    return len(fresh), len(changed)
+        after = updated_fields(table, before, record.values)
+        if after != before:
+            after["id"] = record.id
+            changed.append(after)
+    if changed and table == "organization":
+        now = timezone.now()  # Carepath's own bookkeeping: when the organisation last changed
+        for fields in changed:
+            fields["last_modified"] = now
+    return fresh, changed
 
 
-def _save(
-    model: type[models.Model], fresh: list[models.Model], changed: list[models.Model], names: list[str]
-) -> None:
-    if (
-        "last_modified" in {field.name for field in model._meta.concrete_fields}
-        and model.__name__ == "Organization"
-    ):
-        now = timezone.now()
-        for instance in changed:
-            instance.last_modified = now  # type: ignore[attr-defined]
-        names = [*names, "last_modified"]
-    model._default_manager.bulk_create(fresh, batch_size=WRITE_CHUNK)
-    if changed:
-        model._default_manager.bulk_update(changed, names, batch_size=WRITE_CHUNK)
-
-
-def _compared_fields(model: type[models.Model], attributes: dict[str, str]) -> list[str]:
-    names = [attribute for attribute in attributes.values() if attribute != "id"]
-    own = {field.name for field in model._meta.concrete_fields}
-    return names + [name for name in CARE_PATH_COLUMNS if name in own]
-
-
-KEEP_DEFAULT = object()  # a new record's field the import leaves at the model's default
-
-
-@cache
-def new_record_fields(table: str) -> tuple[tuple[str, str, Any], ...]:
-    """(model attribute, column of the record's values, value when absent) for a new record.
-
-    Absent text is empty text, any other absent value None; an absent link is None; a value
-    Carepath derives (`position_usable`) keeps the model's default when absent. The id is not listed.
-    """
-    links = TABLES[table].link_columns
-    found = [
-        (attribute, column, None if column in links else _empty(table, attribute))
-        for column, attribute in stored_attributes(table).items()
-        if column != "id"
-    ]
-    own = {field.name for field in HSDS_MODELS[table]._meta.concrete_fields}
-    found += [(column, column, KEEP_DEFAULT) for column in CARE_PATH_COLUMNS if column in own]
-    return tuple(found)
-
-
-def new_hsds_instance(table: str, values: Mapping[str, Any]) -> models.Model:
-    """The unsaved model instance an import creates for a new record (`values`: HSDS column -> value)."""
-    instance = HSDS_MODELS[table](id=values["id"])
-    for attribute, column, absent in new_record_fields(table):
-        value = values.get(column, absent)
-        if value is not KEEP_DEFAULT:
-            setattr(instance, attribute, value)
-    return instance
-
-
-def _update(
-    instance: models.Model, table: str, values: Mapping[str, Any], attributes: dict[str, str]
-) -> None:
-    """Scalars are replaced (absent means empty); a link the import does not mention is kept."""
-    links = TABLES[table].link_columns
-    for column, attribute in attributes.items():
-        if column == "id" or (column in links and column not in values):
-            continue
-        absent = None if column in links else _empty(table, attribute)
-        setattr(instance, attribute, values.get(column, absent))
-    for column in CARE_PATH_COLUMNS:
-        if column in values:
-            setattr(instance, column, values[column])
-
-
-@cache
-def _empty(table: str, attribute: str) -> Any:
-    """What an absent value is stored as: empty text for a text field, else None."""
-    field_object = HSDS_MODELS[table]._meta.get_field(attribute)
-    is_text = (
-        isinstance(field_object, models.Field)
-        and field_object.empty_strings_allowed
-        and not field_object.null
-    )
-    return "" if is_text else None
+def _written_fields(table: str) -> tuple[str, ...]:
+    """The fields an update rewrites: those compared, and an organisation's last_modified."""
+    return (*compared_fields(table), "last_modified") if table == "organization" else compared_fields(table)

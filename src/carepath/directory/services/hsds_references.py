@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import cache
 
 from carepath.directory.selectors.hsds import existing_ids, existing_ids_in_any_table
 from carepath.interop.hsds_records import ParsedRecord, Problem, Severity
@@ -26,30 +27,44 @@ def reference_problems(records: Iterable[ParsedRecord], *, keep_unknown_referenc
     present: dict[str, set[str]] = defaultdict(set)
     for record in records:
         present[record.table].add(record.id)
-    known = _known_targets(records, present)
+    links = [link for record in records for link in _links(record)]
+    known = _known_targets(links, present)
     problems = []
-    for record in records:
-        problems += _record_problems(record, known, keep_unknown_references)
+    for record, column, target_table, target in links:
+        if target not in known[target_table]:
+            problems.append(_problem(record, column, target_table, target, keep_unknown_references))
     return problems
 
 
-def _targets(record: ParsedRecord) -> Iterable[tuple[str, str | None, str]]:
-    """(column, target table or None for any table, target id) for each link the record has."""
-    table = TABLES[record.table]
-    for column, target_table in (*table.links.items(), *table.cross_references.items()):
-        if record.values.get(column):
-            yield column, target_table, str(record.values[column])
-    polymorphic = POLYMORPHIC_LINK.get(record.table)
-    if polymorphic and record.values.get(polymorphic):
-        yield polymorphic, None, str(record.values[polymorphic])
+Link = tuple[ParsedRecord, str, str | None, str]  # record, column, target table (None: any), target id
 
 
-def _known_targets(records: list[ParsedRecord], present: dict[str, set[str]]) -> dict[str | None, set[str]]:
+@cache
+def _link_columns(table_name: str) -> tuple[tuple[str, str | None], ...]:
+    """(column, target table or None for any table) for each column of the table that may link."""
+    table = TABLES[table_name]
+    columns: list[tuple[str, str | None]] = [*table.links.items(), *table.cross_references.items()]
+    polymorphic = POLYMORPHIC_LINK.get(table_name)
+    if polymorphic:
+        columns.append((polymorphic, None))
+    return tuple(columns)
+
+
+def _links(record: ParsedRecord) -> list[Link]:
+    """Each link the record has, in the order of its table's columns."""
+    values = record.values
+    return [
+        (record, column, target_table, str(values[column]))
+        for column, target_table in _link_columns(record.table)
+        if values.get(column)
+    ]
+
+
+def _known_targets(links: list[Link], present: dict[str, set[str]]) -> dict[str | None, set[str]]:
     """The ids each link may name: those in the import plus those already in the directory."""
     wanted: dict[str | None, set[str]] = defaultdict(set)
-    for record in records:
-        for _column, target_table, target in _targets(record):
-            wanted[target_table].add(target)
+    for _record, _column, target_table, target in links:
+        wanted[target_table].add(target)
     known: dict[str | None, set[str]] = {}
     everywhere: set[str] = set().union(*present.values()) if present else set()
     for target_table, ids in wanted.items():
@@ -61,19 +76,10 @@ def _known_targets(records: list[ParsedRecord], present: dict[str, set[str]]) ->
     return known
 
 
-def _record_problems(
-    record: ParsedRecord, known: dict[str | None, set[str]], keep_unknown_references: bool
-) -> list[Problem]:
-    problems = []
-    table = TABLES[record.table]
-    for column, target_table, target in _targets(record):
-        if target in known.get(target_table, set()):
-            continue
-        text = f"names {target_table or 'record'} '{target}', which is {NOWHERE}"
-        if column in table.links and not keep_unknown_references:
-            origins = tuple(sorted(record.origins))
-            problems.append(Problem(record.file, record.where, column, text, origins=origins))
-        else:
-            warning = text + "; kept as given"
-            problems.append(Problem(record.file, record.where, column, warning, Severity.WARNING))
-    return problems
+def _problem(
+    record: ParsedRecord, column: str, target_table: str | None, target: str, keep_unknown_references: bool
+) -> Problem:
+    text = f"names {target_table or 'record'} '{target}', which is {NOWHERE}"
+    if column in TABLES[record.table].links and not keep_unknown_references:
+        return Problem(record.file, record.where, column, text, origins=tuple(sorted(record.origins)))
+    return Problem(record.file, record.where, column, text + "; kept as given", Severity.WARNING)

@@ -15,7 +15,7 @@ from typing import Any, TextIO
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from carepath.directory.services.hsds_import import ImportOutcome, ImportRefused, import_hsds
-from carepath.interop.hsds_reader import read_hsds
+from carepath.interop.hsds_reader import garbage_collection_paused, read_hsds
 from carepath.interop.hsds_records import Problem
 from carepath.interop.hsds_tables import DOCUMENT_KINDS
 
@@ -42,16 +42,17 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["path"])
-        batch = read_hsds(path, options["kind"])
         try:
-            outcome = import_hsds(
-                batch,
-                actor_label="command line",
-                skip_invalid=options["skip_invalid"],
-                dry_run=options["dry_run"],
-                keep_unknown_references=options["keep_unknown_references"],
-                progress=self._progress_bar() if self.stdout.isatty() else None,
-            )
+            with garbage_collection_paused():
+                batch = read_hsds(path, options["kind"])
+                outcome = import_hsds(
+                    batch,
+                    actor_label="command line",
+                    skip_invalid=options["skip_invalid"],
+                    dry_run=options["dry_run"],
+                    keep_unknown_references=options["keep_unknown_references"],
+                    progress=self._progress_bar() if self.stdout.isatty() else None,
+                )
         except ImportRefused as refusal:
             self._show_problems(refusal.problems, options["report"])
             raise CommandError(f"{path.name}: {refusal}", returncode=BAD_INPUT) from refusal
