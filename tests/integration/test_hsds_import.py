@@ -346,9 +346,10 @@ def test_a_tabular_export_imports_back_unchanged(tmp_path: Path) -> None:
 
 
 def test_an_import_is_searchable_at_once_and_a_re_import_keeps_the_index_in_step(tmp_path: Path) -> None:
+    from django.utils import timezone
+
     from carepath.directory.models import SearchEntry
     from carepath.directory.selectors.find import find_services
-    from django.utils import timezone
 
     def found(words: str) -> list[str]:
         page = find_services({"q": [words]}, home_country="", now=timezone.now())
@@ -356,7 +357,8 @@ def test_an_import_is_searchable_at_once_and_a_re_import_keeps_the_index_in_step
 
     run_import(write_json(tmp_path, "one.json", [service(1, name="Lantern listening circle")]))
     assert found("lantern") == ["Lantern listening circle"] and SearchEntry.objects.count() == 1
-    run_import(write_json(tmp_path, "two.json", [service(1, name="Beacon listening circle", status="inactive")]))
+    closed = service(1, name="Beacon listening circle", status="inactive")
+    run_import(write_json(tmp_path, "two.json", [closed]))
     assert found("lantern") == [] and found("beacon") == [] and SearchEntry.objects.count() == 0
     run_import(write_json(tmp_path, "three.json", [service(1, name="Beacon listening circle")]))
     assert found("beacon") == ["Beacon listening circle"]
