@@ -6,8 +6,6 @@ refuse the same things; a refusal is a 422 naming the parameter. Anonymous use s
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import asdict
 from typing import Any
 
 from django.http import HttpRequest
@@ -16,6 +14,7 @@ from ninja import Field, Query, Router, Schema
 
 from carepath.crisis.selectors import chosen_region_code
 from carepath.directory.selectors.find import find_services
+from carepath.directory.selectors.search_cards import ServiceCard
 
 router = Router(tags=["directory"])
 
@@ -52,38 +51,9 @@ class PlaceOut(Schema):
     country: str
 
 
-class ServiceCardOut(Schema):
-    service_id: str
-    name: str
-    organization_name: str
-    description: str
-    support_type: str
-    support_type_label: str
-    url: str
-    email: str
-    phone: str
-    distance_km: float | None
-    online: bool
-    modalities: list[str]
-    languages: list[str]
-    topics: list[str]
-    credentials: list[str]
-    confidentiality_policy: str
-    confidentiality_limits: list[str]
-    costs: list[str]
-    hours: list[str]
-    hours_24_7: bool
-    open_at_time: bool | None
-    capacity: str
-    crisis_capable: bool | None
-    last_checked: dt.date | None
-    stale: bool
-    score: float
-
-
 class SearchOut(Schema):
     place: PlaceOut | None
-    results: list[ServiceCardOut]
+    results: list[ServiceCard]  # the selector's card, so the API and the page show the same facts
     page: int
     per_page: int
     has_more: bool
@@ -111,7 +81,7 @@ def search(request: HttpRequest, filters: Query[SearchParameters]) -> dict[str, 
             "longitude": place.point.longitude,
             "country": place.country,
         },
-        "results": [asdict(card) for card in found.cards],
+        "results": found.cards,
         "page": found.query.page,
         "per_page": found.query.per_page,
         "has_more": found.has_more,
