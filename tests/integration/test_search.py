@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from carepath.directory.models import SearchEntry, SearchPoint, Service
+from carepath.directory.selectors import search
 from carepath.directory.selectors.find import find_services
 from carepath.directory.services.search_index import rebuild_search_index, refresh_search_entries
 from carepath.errors import ApplicationError
@@ -229,3 +230,21 @@ def test_the_services_a_change_touches() -> None:
     assert services_touched_by({"location": [IDS["montreal"]], "cost_option": []}) == {IDS["ecoute"]}
     assert services_touched_by({"organization": [IDS["org_ca"]]}) == {IDS["ecoute"]}
     assert services_touched_by({"unit": ["x"]}) == set()
+
+
+@pytest.mark.parametrize("sort", ["distance", "name", "relevance"])
+def test_a_dense_place_narrows_the_radius_to_the_position_budget_and_says_so(
+    monkeypatch: pytest.MonkeyPatch, sort: str
+) -> None:
+    params = {"near": ["London"], "radius_km": ["20"], "sort": [sort], "virtual": ["exclude"]}
+    if sort == "relevance":
+        params["q"] = ["london"]  # every listing here names the city
+    wide = find_services(params, home_country="GB", now=MONDAY_10_LONDON)
+    assert "Quayside Counselling" in [card.name for card in wide.cards]  # 5 km east of the centre
+    assert not wide.capped and wide.searched_radius_km is None
+
+    monkeypatch.setattr(search, "POINT_BUDGET", 3)  # the three services at the centre, no more
+    narrow = find_services(params, home_country="GB", now=MONDAY_10_LONDON)
+    assert "Quayside Counselling" not in [card.name for card in narrow.cards]
+    assert narrow.capped
+    assert narrow.searched_radius_km is not None and narrow.searched_radius_km < 5

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from carepath.directory.models import Service
+from carepath.directory.selectors import search
 from tests.search_directory import load_search_directory
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +126,13 @@ def test_searching_stores_nothing(client: Client, django_assert_max_num_queries:
     client.get("/find/", {"q": "anxiety", "near": "London"})
     assert (AuditEvent.objects.count(), SearchEntry.objects.count()) == before
     assert not client.cookies.get("sessionid")
+
+
+def test_a_narrowed_radius_is_told_on_the_api_and_the_page(client: Client, monkeypatch: Any) -> None:
+    wide = {"near": "London", "radius_km": 20, "sort": "name"}
+    assert client.get("/api/v1/services/search", wide).json()["searched_radius_km"] is None
+    monkeypatch.setattr(search, "POINT_BUDGET", 3)
+    body = client.get("/api/v1/services/search", wide).json()
+    assert body["capped"] and 0 < body["searched_radius_km"] < 5
+    page = client.get("/find/", wide).content.decode()
+    assert "the search looked only within" in page and f"{body['searched_radius_km']:g} km" in page

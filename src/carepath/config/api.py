@@ -14,6 +14,7 @@ from carepath.decision.api import router as decision_router
 from carepath.decision.errors import RuleSetRefused
 from carepath.directory.api_search import router as directory_router
 from carepath.errors import ApplicationError, NotPermitted
+from carepath.outcomes.api import router as outcomes_router
 from carepath.screening.api import AnswersRefused
 from carepath.screening.api import router as screening_router
 from carepath.screening.errors import UnknownInstrument
@@ -33,6 +34,7 @@ api.add_router("/crisis", crisis_router)
 api.add_router("/", screening_router)
 api.add_router("/", decision_router)
 api.add_router("/", directory_router)
+api.add_router("/outcomes", outcomes_router)
 
 
 def _problem(request: HttpRequest, message: str, status: int, **extra: Any) -> HttpResponse:

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "carepath.safety",
     "carepath.decision",
     "carepath.matching",
+    "carepath.outcomes",
     "carepath.web",
     "carepath.demo",
 ]

@@ -60,6 +60,10 @@ class SearchOut(Schema):
     capped: bool = Field(
         description="a search bound was reached: narrow the search to see everything that fits"
     )
+    searched_radius_km: float | None = Field(
+        default=None,
+        description="so many services are listed near the place that the search stopped at this radius",
+    )
 
 
 def home_country(request: HttpRequest) -> str:
@@ -86,4 +90,5 @@ def search(request: HttpRequest, filters: Query[SearchParameters]) -> dict[str, 
         "per_page": found.query.per_page,
         "has_more": found.has_more,
         "capped": found.capped,
+        "searched_radius_km": found.searched_radius_km,
     }

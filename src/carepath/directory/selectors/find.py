@@ -26,6 +26,7 @@ class SearchPage:
     cards: list[ServiceCard]
     has_more: bool
     capped: bool
+    searched_radius_km: float | None = None  # the nearby search stopped here, short of the radius asked
 
 
 @cache
@@ -66,4 +67,4 @@ def find_services(params: Mapping[str, Sequence[str]], *, home_country: str, now
     cards = result_cards(
         outcome.hits, moment=query.at, today=now.date(), stale_after_days=settings.CAREPATH_STALE_LISTING_DAYS
     )
-    return SearchPage(query, place, cards, outcome.has_more, outcome.capped)
+    return SearchPage(query, place, cards, outcome.has_more, outcome.capped, outcome.searched_radius_km)

@@ -2,15 +2,20 @@
 
 Two streams of candidates, each one indexed SQL query read a chunk at a time:
 - *nearby*: services with a position within the radius (grid cells, then the exact radius), and,
-  with words, only those the text index matches in the same cells;
+  with words, only those the text index matches in the same cells; nearest first, the query is
+  asked within growing radii, so a dense place needs only the few hundred services closest to it;
 - *online*: services offered online or by phone in the place's country (or anywhere, without a place),
   and, with words, only those the text index matches.
 Filters that are columns of the search entry run in SQL; "open at" is checked in Python on each
 candidate's weekly windows (`carepath_core.search.hours`). The streams are merged by relevance or
-name, or put one after the other when sorting by distance (nearby first).
+name, or put one after the other when sorting by distance (nearby first). Only a relevance order
+has the text index rank every match; otherwise just the hits shown are scored.
 
-Every query is bounded: a radius is at most 200 km, each stream reads at most `MAX_SCANNED`
-candidates, and results stop at number 500; when a bound cuts a search short the result says so.
+Every query is bounded: a radius is at most 200 km, the nearby stream looks at most at the
+`POINT_BUDGET` positions nearest the place (a wide radius around a city is narrowed to the largest
+ring that holds no more, and the outcome says how far it reached), each stream reads at most
+`MAX_SCANNED` candidates, and results stop at number 500; when a bound cuts a search short the
+result says so.
 """
 
 from __future__ import annotations
@@ -19,8 +24,8 @@ import datetime as dt
 import heapq
 import json
 import math
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import connection
@@ -33,6 +38,8 @@ from carepath_core.search.query import ServiceQuery
 POINT_TABLE = "directory_searchpoint"
 CHUNK = 200
 MAX_SCANNED = 5000  # candidates read per stream, at most
+POINT_BUDGET = 20_000  # positions the nearby stream may look at: about 10 km around central London
+MIN_RING_KM = 1.0  # the smallest radius asked first when nearest come first
 TEXT_MATCH_CAP = 5000  # matches of the words taken, at most, for a stream the place does not bound
 ENTRY_COLUMNS = "e.id, e.service_id, e.name_key, e.hours_24_7, e.open_windows"
 
@@ -52,6 +59,7 @@ class SearchOutcome:
     has_more: bool
     place: Place | None
     capped: bool = False  # a bound cut the search short: there may be more that fit
+    searched_radius_km: float | None = None  # set when the nearby stream stopped short of the radius
     notes: list[str] = field(default_factory=list)
 
 
@@ -122,28 +130,55 @@ def _is_open(row: tuple[Any, ...], moment: dt.datetime | None) -> bool:
     return stored is not None and hours.is_open(hours.decode(stored), moment)
 
 
-def _rows(
-    sql: str, params: list[Any], moment: dt.datetime | None, wanted: int, state: dict[str, bool]
-) -> Iterator[tuple[Any, ...]]:
-    """Rows of an ordered query that are open at `moment`, at most MAX_SCANNED of them read.
+def _read(cursor: Any, sql: str, params: list[Any], offset: int, size: int) -> Iterator[tuple[Any, ...]]:
+    cursor.execute(f"{sql} LIMIT {size} OFFSET {offset}", params)
+    while chunk := cursor.fetchmany(CHUNK):
+        yield from chunk
 
-    Without a moment every filter ran in SQL, so the first read (one more row than the page needs)
-    is usually the only one; with one, later reads grow fourfold to find enough open services.
+
+@dataclass(frozen=True)
+class _Statement:
+    sql: str
+    params: list[Any]
+    reach: Callable[[], bool] | None = None  # whether the search may go this far (asked before running)
+    radius: float | None = None  # of a nearby query
+
+
+def _rows(
+    statements: list[_Statement], moment: dt.datetime | None, wanted: int, state: dict[str, Any]
+) -> Iterator[tuple[Any, ...]]:
+    """Rows of the last ordered query that are open at `moment`, at most MAX_SCANNED of them read.
+
+    The queries before the last one are cheaper ones whose rows are the first rows of the next one
+    (the same order, a smaller radius), so they are asked first and each later one is read from
+    where the one before ran out. Without a moment every filter ran in SQL, so the first read (one
+    more row than the page needs) is usually the only one; with one, a second read takes the rest,
+    up to the bound, a chunk at a time. SQLite hands rows over as they are stepped through, so
+    there one read asks for everything up to the bound and the query never runs twice.
+    A query whose `reach` says no is not run: the search stops there, capped.
     """
-    scanned, size = 0, wanted + 1
+    scanned, lazy = 0, connection.vendor == "sqlite"
     with connection.cursor() as cursor:
-        while scanned < MAX_SCANNED:
-            size = min(size, MAX_SCANNED - scanned)
-            cursor.execute(f"{sql} LIMIT {size} OFFSET {scanned}", params)
-            chunk = cursor.fetchall()
-            scanned += len(chunk)
-            for row in chunk:
-                if _is_open(row, moment):
-                    yield row
-            if len(chunk) < size:
+        for statement in statements:
+            if statement.reach is not None and not statement.reach():
+                state["capped"] = True
                 return
-            size *= 4
-    state["capped"] = True
+            sql, params = statement.sql, statement.params
+            size = MAX_SCANNED if lazy else max(wanted + 1 - scanned, 1)
+            while True:
+                size = min(size, MAX_SCANNED - scanned)
+                read = 0
+                for row in _read(cursor, sql, params, scanned, size):
+                    read += 1
+                    if _is_open(row, moment):
+                        yield row
+                scanned += read
+                if read < size:
+                    break  # this query has no more rows: on to the next, or the end
+                if scanned >= MAX_SCANNED:
+                    state["capped"] = True
+                    return
+                size = MAX_SCANNED
 
 
 def _distance_sql(centre: geo.Point) -> tuple[str, list[Any]]:
@@ -156,29 +191,104 @@ def _distance_sql(centre: geo.Point) -> tuple[str, list[Any]]:
     )
 
 
-def _nearby(query: ServiceQuery, place: Place, order: str) -> tuple[str, list[Any]]:
-    centre, radius = place.point, query.radius_km
-    sql = _filters(query)
+def _rings(radius: float) -> list[float]:
+    """Radii to try nearest first: halving the radius down to about MIN_RING_KM, the whole radius last."""
+    rings = [radius]
+    while rings[0] / 2 >= MIN_RING_KM:
+        rings.insert(0, rings[0] / 2)
+    return rings
+
+
+def _nearby_statements(
+    query: ServiceQuery, place: Place, order: str, state: dict[str, Any]
+) -> list[_Statement]:
+    """The nearby stream's query; nearest first, also the same query within smaller radii to ask first.
+
+    In distance order the services within a smaller radius are exactly the first rows of the whole
+    radius, so a page near a dense place is found among a few hundred rows, not every row in range;
+    a larger ring is asked only if its positions are within POINT_BUDGET. In the other orders every
+    row in range is ranked, so the radius is narrowed first to the largest ring within the budget.
+    """
+    centre = place.point
+    if order == "distance":
+        statements: list[_Statement] = []
+        reached = 0.0
+        for radius in _rings(query.radius_km):
+            reach = _reach(centre, radius, state, reached) if statements else None
+            statements.append(_Statement(*_nearby(query, place, order, radius), reach, radius))
+            reached = radius
+        return statements
+    radius = _reachable_radius(centre, query.radius_km)
+    if radius < query.radius_km:
+        state["capped"], state["searched_radius"] = True, radius
+    return [_Statement(*_nearby(query, place, order, radius))]
+
+
+def _reach(centre: geo.Point, radius: float, state: dict[str, Any], reached: float) -> Callable[[], bool]:
+    def check() -> bool:
+        if _positions_within(centre, radius) <= POINT_BUDGET:
+            return True
+        state["searched_radius"] = reached
+        return False
+
+    return check
+
+
+def _reachable_radius(centre: geo.Point, radius: float) -> float:
+    """`radius`, or the largest ring inside it with at most POINT_BUDGET positions (the smallest at least)."""
+    if _positions_within(centre, radius) <= POINT_BUDGET:
+        return radius
+    rings = _rings(radius)
+    reachable = rings[0]
+    for ring in rings[1:-1]:
+        if _positions_within(centre, ring) > POINT_BUDGET:
+            break
+        reachable = ring
+    return reachable
+
+
+def _positions_within(centre: geo.Point, radius: float) -> int:
+    """Positions in the box around the circle, counted up to one more than POINT_BUDGET (index only)."""
+    area = _area(centre, radius)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {POINT_TABLE} p WHERE {area.where()} "
+            f"LIMIT {POINT_BUDGET + 1}) counted",
+            area.params,
+        )
+        (count,) = cursor.fetchone()
+    return int(count)
+
+
+def _area(centre: geo.Point, radius: float) -> _Sql:
+    """Positions in the grid cells and the box the circle can touch (the exact radius is checked apart)."""
     cells = geo.cells_within(centre, radius)
-    distance, distance_params = _distance_sql(centre)
     lat_span = radius / geo.KM_PER_DEGREE
-    point_sql = _Sql()
-    point_sql.add(f"p.cell IN ({', '.join(str(cell) for cell in cells)})")
-    point_sql.add("p.latitude BETWEEN %s AND %s", centre.latitude - lat_span, centre.latitude + lat_span)
+    area = _Sql()
+    area.add(f"p.cell IN ({', '.join(str(cell) for cell in cells)})")
+    area.add("p.latitude BETWEEN %s AND %s", centre.latitude - lat_span, centre.latitude + lat_span)
     lon_span = radius / max(geo.longitude_scale(min(abs(centre.latitude) + lat_span, 89.0)), 1e-6)
     if centre.longitude - lon_span > -180 and centre.longitude + lon_span < 180:
-        point_sql.add(
-            "p.longitude BETWEEN %s AND %s", centre.longitude - lon_span, centre.longitude + lon_span
-        )
-    else:  # across the antimeridian: the cells bound the search; no distance is worked out across it
-        point_sql.add("1 = 1")
+        area.add("p.longitude BETWEEN %s AND %s", centre.longitude - lon_span, centre.longitude + lon_span)
+    # else across the antimeridian: the cells bound the search; no distance is worked out across it
+    return area
+
+
+def _nearby(query: ServiceQuery, place: Place, order: str, radius: float) -> tuple[str, list[Any]]:
+    centre = place.point
+    sql = _filters(query)
+    distance, distance_params = _distance_sql(centre)
+    point_sql = _area(centre, radius)
     source, source_params = f"{ENTRY_TABLE} e", list[Any]()
     score = "0"
     if query.words:
         coarse = sorted(
             {place_token(cell) for cell in geo.cells_within(centre, radius, geo.COARSE_CELL_DEGREES)}
         )
-        match, source_params = text_index().matches(query.words, coarse)
+        near = (f"SELECT p.entry_id FROM {POINT_TABLE} p WHERE {point_sql.where()}", point_sql.params)
+        match, source_params = text_index().matches(
+            query.words, coarse, scored=order == "relevance", within=near
+        )
         source, score = f"({match}) m JOIN {ENTRY_TABLE} e ON e.id = m.entry_id", "m.score"
     ordering = {
         "relevance": "score DESC, distance2",
@@ -188,7 +298,7 @@ def _nearby(query: ServiceQuery, place: Place, order: str) -> tuple[str, list[An
     statement = (
         f"SELECT {ENTRY_COLUMNS}, {score} AS score, MIN({distance}) AS distance2 "
         f"FROM {source} JOIN {POINT_TABLE} p ON p.entry_id = e.id "
-        f"WHERE {point_sql.where()} AND {sql.where()} "
+        f"WHERE {_by_entry(point_sql.where()) if query.words else point_sql.where()} AND {sql.where()} "
         f"GROUP BY {ENTRY_COLUMNS}{', m.score' if query.words else ''} HAVING MIN({distance}) <= %s "
         f"ORDER BY {ordering}, e.id"
     )
@@ -196,6 +306,14 @@ def _nearby(query: ServiceQuery, place: Place, order: str) -> tuple[str, list[An
         distance_params + source_params + point_sql.params + sql.params + distance_params + [radius * radius]
     )
     return statement, params
+
+
+def _by_entry(area: str) -> str:
+    """The area as a filter only ("+cell"), so each text match finds its positions by entry id.
+
+    Given the cell index, SQLite may look through every position of a cell for each text match.
+    """
+    return area.replace("p.cell IN", "+p.cell IN", 1)
 
 
 def _online(query: ServiceQuery, place: Place | None, order: str) -> tuple[str, list[Any]]:
@@ -206,7 +324,7 @@ def _online(query: ServiceQuery, place: Place | None, order: str) -> tuple[str, 
     source, source_params, score = f"{ENTRY_TABLE} e", list[Any](), "0"
     if query.words:
         tokens = [online_token(place.country)] if place is not None and place.country else []
-        match, source_params = text_index().matches(query.words, tokens)
+        match, source_params = text_index().matches(query.words, tokens, scored=order == "relevance")
         source, score = _capped(match), "m.score"
     ordering = "score DESC, e.name_key" if order == "relevance" else "e.name_key"
     statement = _select(score, source, sql.where(), ordering)
@@ -230,7 +348,7 @@ def _select(score: str, source: str, where: str, ordering: str) -> str:
 def _everywhere(query: ServiceQuery) -> tuple[str, list[Any]]:
     """Words without a place: every matching service, located or online (the first matches only)."""
     sql = _filters(query)
-    match, params = text_index().matches(query.words, [])
+    match, params = text_index().matches(query.words, [], scored=query.order == "relevance")
     source = _capped(match)
     ordering = "m.score DESC" if query.order == "relevance" else "e.name_key"
     statement = _select("m.score", source, sql.where(), ordering)
@@ -249,7 +367,7 @@ def _hit(row: tuple[Any, ...]) -> Hit:
 
 
 def _text_cap_reached(query: ServiceQuery) -> bool:
-    match, params = text_index().matches(query.words, [])
+    match, params = text_index().matches(query.words, [], scored=False)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT COUNT(*) FROM (SELECT 1 FROM ({match}) capped LIMIT {TEXT_MATCH_CAP + 1}) counted",
@@ -263,16 +381,17 @@ def search_services(query: ServiceQuery, place: Place | None) -> SearchOutcome:
     """One page of services for the query (`place` is the query's place, already resolved)."""
     if place is None and not query.words:
         raise ValueError("a search needs words or a place; parse_query's caller checks this")
-    order, moment, state = query.order, query.at, {"capped": False}
+    order, moment = query.order, query.at
+    state: dict[str, Any] = {"capped": False, "searched_radius": None}
     wanted = query.page * query.per_page
     streams: list[Iterator[tuple[Any, ...]]] = []
     if place is None:
-        streams.append(_rows(*_everywhere(query), moment, wanted, state))
+        streams.append(_rows([_Statement(*_everywhere(query))], moment, wanted, state))
     else:
         if query.virtual != "only":
-            streams.append(_rows(*_nearby(query, place, order), moment, wanted, state))
+            streams.append(_rows(_nearby_statements(query, place, order, state), moment, wanted, state))
         if query.virtual != "exclude":
-            streams.append(_rows(*_online(query, place, order), moment, wanted, state))
+            streams.append(_rows([_Statement(*_online(query, place, order))], moment, wanted, state))
     combined = _combine(streams, order)
     first = (query.page - 1) * query.per_page
     hits: list[Hit] = []
@@ -283,8 +402,19 @@ def search_services(query: ServiceQuery, place: Place | None) -> SearchOutcome:
             break
         if index >= first:
             hits.append(_hit(row))
+    if query.words and order != "relevance" and hits:
+        hits = _scored(query, hits)
     capped = state["capped"] or (place is None and bool(query.words) and _text_cap_reached(query))
-    return SearchOutcome(hits, has_more, place, capped)
+    return SearchOutcome(hits, has_more, place, capped, state["searched_radius"])
+
+
+def _scored(query: ServiceQuery, hits: list[Hit]) -> list[Hit]:
+    """The hits with their relevance scores, when the order did not need them (asked for the page only)."""
+    sql, params = text_index().scores(query.words, [hit.entry_id for hit in hits])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = {entry_id: float(score or 0) for entry_id, score in cursor.fetchall()}
+    return [replace(hit, score=found.get(hit.entry_id, 0.0)) for hit in hits]
 
 
 def _combine(streams: list[Iterator[tuple[Any, ...]]], order: str) -> Iterator[tuple[Any, ...]]:
