@@ -78,3 +78,18 @@ def can_manage_rules(actor: Any) -> bool:
 
 def can_keep_recommendations(actor: Any) -> bool:
     return _role(actor) is not None
+
+
+def can_keep_episodes(actor: Any) -> bool:
+    """Anyone signed in may record their own episodes of support."""
+    return _role(actor) is not None
+
+
+def can_view_episode(actor: Any, episode: Any) -> bool:
+    """Only the person themself for now; supporters see progress once consented sharing exists."""
+    return _role(actor) is not None and actor.pk == episode.person_id
+
+
+def can_change_episode(actor: Any, episode: Any) -> bool:
+    """The same rule as seeing it: a person records their own sessions and ends their own episodes."""
+    return can_view_episode(actor, episode)

@@ -31,6 +31,10 @@ class AuditAction(models.TextChoices):
     DIRECTORY_RECORD_CREATED = "directory.record_created", _("Directory record created")
     DIRECTORY_RECORD_CHANGED = "directory.record_changed", _("Directory record changed")
     DIRECTORY_RECORD_DELETED = "directory.record_deleted", _("Directory record deleted")
+    EPISODE_STARTED = "episode.started", _("Episode of support started")
+    EPISODE_SESSION_RECORDED = "episode.session_recorded", _("Session recorded in an episode")
+    EPISODE_ENDED = "episode.ended", _("Episode of support ended")
+    CHECK_IN_REMINDER_SENT = "episode.reminder_sent", _("Check-in reminder sent")
 
 
 class AuditOutcome(models.TextChoices):

@@ -10,6 +10,7 @@ Environment variables:
   CAREPATH_CASENESS_CUTOFFS  local screening cut-offs, e.g. phq2:2 (default: the published ones)
   CAREPATH_VAR_DIR  where the embedded database and generated secret live (default ./var)
   CAREPATH_STALE_LISTING_DAYS  days after its last check that a directory listing is flagged stale (180)
+  CAREPATH_CHECKIN_DAYS  days without a check-in before an open episode gets a reminder (14)
   CAREPATH_TIME_ZONE  default time zone for directory opening hours and "open now" (Europe/London)
   EMAIL_BACKEND     default: print emails to the console
 """
@@ -46,6 +47,8 @@ CAREPATH_CASENESS_CUTOFFS = cutoff_overrides(ENV, "CAREPATH_CASENESS_CUTOFFS")
 CAREPATH_STALE_LISTING_DAYS = whole_number(
     ENV, "CAREPATH_STALE_LISTING_DAYS", default=180, minimum=1, maximum=3650
 )
+# An open episode of support with no check-in for this many days gets a reminder (remind-due).
+CAREPATH_CHECKIN_DAYS = whole_number(ENV, "CAREPATH_CHECKIN_DAYS", default=14, minimum=1, maximum=365)
 # Where "open now" is read when a search names no time zone, and the hours of schedules without an offset.
 CAREPATH_TIME_ZONE = time_zone(ENV, "CAREPATH_TIME_ZONE", default="Europe/London")
 

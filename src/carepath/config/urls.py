@@ -9,6 +9,7 @@ urlpatterns = [
     path("crisis/", include("carepath.crisis.urls")),
     path("accounts/", include("carepath.accounts.urls")),
     path("check-in/", include("carepath.screening.urls")),
+    path("progress/", include("carepath.outcomes.urls")),
     path("decide/", include("carepath.decision.urls")),
     path("find/", include("carepath.directory.urls_search")),
     path("", include("carepath.safety.urls")),

@@ -1,0 +1,38 @@
+"""`carepath outcomes remind-due [--days N] [--dry-run]`: check-in reminders, meant for cron."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from carepath.outcomes import services
+
+BAD_INPUT = 2
+
+
+class Command(BaseCommand):
+    help = "Outcome tasks. remind-due: email people whose open episode has had no check-in for a while."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        remind = sub.add_parser("remind-due", help="send check-in reminders that are due")
+        remind.add_argument(
+            "--days",
+            type=int,
+            default=None,
+            help="days without a check-in before a reminder (default: CAREPATH_CHECKIN_DAYS, 14)",
+        )
+        remind.add_argument("--dry-run", action="store_true", help="count who is due; send nothing")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        days = options["days"] if options["days"] is not None else settings.CAREPATH_CHECKIN_DAYS
+        if days < 1:
+            raise CommandError("--days: must be a whole number of at least 1", returncode=BAD_INPUT)
+        run = services.send_check_in_reminders(days=days, dry_run=options["dry_run"])
+        verb = "would email" if options["dry_run"] else "emailed"
+        self.stdout.write(
+            f"{run.due_episodes} open episodes without a check-in for {days} days; "
+            f"{verb} {run.emailed_people} people; {run.without_email} have no email address."
+        )
