@@ -248,3 +248,28 @@ def test_a_dense_place_narrows_the_radius_to_the_position_budget_and_says_so(
     assert "Quayside Counselling" not in [card.name for card in narrow.cards]
     assert narrow.capped
     assert narrow.searched_radius_km is not None and narrow.searched_radius_km < 5
+
+
+def test_relevance_near_a_place_ranks_the_nearest_pool_of_matches_and_says_how_far(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    params = {"q": ["london"], "near": ["London"], "radius_km": ["20"], "virtual": ["exclude"]}
+    assert "Quayside Counselling" in [
+        card.name for card in find_services(params, home_country="GB", now=MONDAY_10_LONDON).cards
+    ]
+    monkeypatch.setattr(search, "RANK_POOL", 2)  # the centre alone holds more matches than that
+    page = find_services({**params, "per_page": ["1"]}, home_country="GB", now=MONDAY_10_LONDON)
+    assert page.capped and page.searched_radius_km is not None and page.searched_radius_km < 5
+    assert page.has_more  # the pool still holds the next page
+
+
+def test_a_common_word_reads_only_the_first_matches_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    everywhere = {"q": ["london"], "per_page": ["50"]}
+    assert not find_services(everywhere, home_country="GB", now=MONDAY_10_LONDON).capped
+    monkeypatch.setattr(search, "TEXT_MATCH_CAP", 2)
+    page = find_services(everywhere, home_country="GB", now=MONDAY_10_LONDON)
+    assert page.capped and 0 < len(page.cards) <= 2
+    monkeypatch.setattr(search, "TEXT_MATCH_CAP", 5000)
+    monkeypatch.setattr(search, "RANKED_MATCH_CAP", 1)
+    ranked = find_services({"q": ["london"], "per_page": ["1"]}, home_country="GB", now=MONDAY_10_LONDON)
+    assert ranked.capped and ranked.has_more  # two ranked: one shown, one to say there is more

@@ -1,7 +1,7 @@
 """The words of each listing, indexed by the database's own full-text engine: one interface, two engines.
 
 - SQLite: an FTS5 table (`porter unicode61 remove_diacritics 2`: stemmed, accent-insensitive),
-  ranked with BM25.
+  ranked by the weighted count of the words in each part (see `SqliteFts5`).
 - PostgreSQL: a `tsvector` column on the search entry with a GIN index (English stemming),
   ranked with `ts_rank`.
 
@@ -33,14 +33,20 @@ class Document:
     name: str
     keywords: str
     body: str
-    places: str  # space-separated tokens from `place_token` / `online_token`
+    places: str  # space-separated tokens from `place_token`, `fine_place_token`, `online_token`
 
 
 TOKEN_PREFIX = "zz"  # every place token starts so; the porter stemmer never changes how a word starts
 
 
 def place_token(cell: int) -> str:
+    """A coarse cell (`geo.COARSE_CELL_DEGREES`): few tokens cover a wide radius."""
     return f"{TOKEN_PREFIX}c{cell}"
+
+
+def fine_place_token(cell: int) -> str:
+    """A search cell (`geo.CELL_DEGREES`): a small radius matches few listings beyond it."""
+    return f"{TOKEN_PREFIX}f{cell}"
 
 
 def online_token(country: str) -> str:
@@ -66,14 +72,15 @@ class TextIndex(Protocol):
         places: Sequence[str],
         *,
         scored: bool = True,
-        within: tuple[str, list[Any]] | None = None,
+        entries: tuple[str, list[Any]] | None = None,
+        up_to: int | None = None,
     ) -> tuple[str, list[Any]]:
         """SQL selecting (entry_id, score) of the matching entries, a higher score ranking first.
 
         Unscored, every score is 0 and the engine does not rank: cheaper, for an order that is not
-        by relevance (`scores` then gives the scores of the few entries shown). `within` is SQL
-        selecting the ids of the entries near the place (the place tokens' entries, or fewer), which
-        an engine may use instead of the tokens.
+        by relevance (`scores` then gives the scores of the few entries shown). `entries` is a
+        condition on the search entry (alias `e`) that a match must meet, checked before a
+        match is scored, so only the matches that can be shown are.
         """
         ...
 
@@ -81,20 +88,46 @@ class TextIndex(Protocol):
         """SQL selecting (entry_id, score) of these entries, which match the words, scored as by `matches`."""
         ...
 
+    def last_of_first(self, words: Sequence[str], places: Sequence[str], count: int) -> tuple[str, list[Any]]:
+        """SQL selecting the entry id of match number `count` in id order (no row when there are fewer).
+
+        With `matches(..., up_to=that id)` a search reads only the first `count` matches, however
+        few of them pass the filters.
+        """
+        ...
+
 
 class SqliteFts5:
-    WEIGHTS = "10.0, 4.0, 1.0, 0.0"  # name, keywords, body, places (places never rank)
-    MAX_RANKED_PLACES = 64  # more place tokens than this are matched apart from the ranked words
+    """FTS5, scored by how often the words occur in each weighted part.
+
+    FTS5's bm25() works out, on every query, how many listings hold each word by reading the
+    word's whole list: for a common word ("support") that is most of the directory, about 50 ms
+    at a million listings, however few matches are scored. The score here reads only the
+    matching rows: each part's count of the words' occurrences (from highlight(), which marks
+    them), at most SATURATION per part, times the part's weight. It is the same idea as
+    PostgreSQL's ts_rank with weights (term frequency, no corpus statistics), so both engines
+    rank alike.
+    """
+
+    WEIGHTS = (("name", 10.0), ("keywords", 4.0), ("body", 1.0))  # places never rank
+    SATURATION = 3  # a part that repeats a word many times gains nothing more after the third
 
     @staticmethod
     def _word(word: str) -> str:
         """One word of the query, kept out of the `places` column.
 
-        Only a word that looks like a place token ("zz...") is given a column filter: no other word
-        can match there, and without the filter bm25 counts the rows holding a word (which it does
-        for every query) about twice as fast, with the same matches and the same scores.
+        Only a word that looks like a place token ("zz...") needs a column filter: no other word
+        can match there.
         """
         return "{name keywords body} : " + f'"{word}"' if word.startswith(TOKEN_PREFIX) else f'"{word}"'
+
+    def _score(self) -> str:
+        mark = "char(1)"  # never in indexed text: folded text keeps letters, digits and spaces
+        return " + ".join(
+            f"{weight} * min({self.SATURATION}, "
+            f"length(highlight({SQLITE_TABLE}, {column}, {mark}, '')) - length({name}))"
+            for column, (name, weight) in enumerate(self.WEIGHTS)
+        )
 
     def create_sql(self) -> list[str]:
         return [
@@ -126,34 +159,45 @@ class SqliteFts5:
         places: Sequence[str],
         *,
         scored: bool = True,
-        within: tuple[str, list[Any]] | None = None,
+        entries: tuple[str, list[Any]] | None = None,
+        up_to: int | None = None,
     ) -> tuple[str, list[Any]]:
-        score = f"-bm25({SQLITE_TABLE}, {self.WEIGHTS})" if scored and words else "0"
-        where_places, params = "", list[Any]()
+        score = self._score() if scored and words else "0"
         parts = [self._words(words)] if words else []
-        if within is not None and scored and words and len(places) > self.MAX_RANKED_PLACES:
-            # bm25 works through every phrase of the query on every row, and weighs places at 0:
-            # with many cells, only the words are phrases (the same scores) and `within` keeps
-            # the rows near the place ("+rowid": a filter; as a lookup, bm25 would start over).
-            where_places = f" AND +rowid IN ({within[0]})"
-            params.extend(within[1])
-        elif places:
+        if places:
             parts.append(self._places(places))
+        condition, params = "", list[Any]()
+        if up_to is not None:
+            condition, params = " AND rowid <= %s", [up_to]  # FTS5 stops reading there
+        if entries is not None:
+            condition += (
+                f" AND EXISTS (SELECT 1 FROM {ENTRY_TABLE} e "
+                f"WHERE e.id = {SQLITE_TABLE}.rowid AND {entries[0]})"
+            )
+            params.extend(entries[1])
         sql = (
             f"SELECT rowid AS entry_id, {score} AS score "
-            # LIMIT -1 (no limit) keeps SQLite from flattening this into a join, where bm25() cannot run.
-            f"FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s{where_places} LIMIT -1"
+            # LIMIT -1 (no limit) keeps SQLite from flattening this into a join, where highlight() cannot run.
+            f"FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s{condition} LIMIT -1"
         )
         return sql, [" AND ".join(parts), *params]
 
     def scores(self, words: Sequence[str], entry_ids: Sequence[int]) -> tuple[str, list[Any]]:
         marks = ", ".join(["%s"] * len(entry_ids))
-        # "+rowid" keeps the ids a filter: as a lookup, each id would make bm25 count the words again.
+        # The ids are looked up one by one: a page's worth costs a few seeks per word.
         sql = (
-            f"SELECT rowid AS entry_id, -bm25({SQLITE_TABLE}, {self.WEIGHTS}) AS score "
-            f"FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s AND +rowid IN ({marks})"
+            f"SELECT rowid AS entry_id, {self._score()} AS score "
+            f"FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s AND rowid IN ({marks})"
         )
         return sql, [self._words(words), *entry_ids]
+
+    def last_of_first(self, words: Sequence[str], places: Sequence[str], count: int) -> tuple[str, list[Any]]:
+        parts = [self._words(words)] + ([self._places(places)] if places else [])
+        sql = (
+            f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s "
+            f"ORDER BY rowid LIMIT 1 OFFSET {count - 1}"
+        )
+        return sql, [" AND ".join(parts)]
 
     def _words(self, words: Sequence[str]) -> str:
         return "(" + " AND ".join(self._word(word) for word in words) + ")"
@@ -203,7 +247,8 @@ class PostgresFullText:
         places: Sequence[str],
         *,
         scored: bool = True,
-        within: tuple[str, list[Any]] | None = None,  # the GIN index does better with the tokens
+        entries: tuple[str, list[Any]] | None = None,
+        up_to: int | None = None,
     ) -> tuple[str, list[Any]]:
         conditions, params = [], []
         if words:
@@ -213,11 +258,21 @@ class PostgresFullText:
             conditions.append("to_tsquery('simple', %s)")
             params.append(" | ".join(places))
         score, score_params = (self.SCORE, [" ".join(words)]) if scored and words else ("0", [])
+        condition, entry_params = "", list[Any]()
+        if up_to is not None:
+            condition, entry_params = " AND e.id <= %s", [up_to]
+        if entries is not None:
+            condition += f" AND {entries[0]}"
+            entry_params.extend(entries[1])
         sql = (
-            f"SELECT id AS entry_id, {score} AS score FROM {ENTRY_TABLE} "
-            f"WHERE document @@ ({' && '.join(conditions)})"
+            f"SELECT e.id AS entry_id, {score} AS score FROM {ENTRY_TABLE} e "
+            f"WHERE e.document @@ ({' && '.join(conditions)}){condition}"
         )
-        return sql, score_params + params
+        return sql, score_params + params + entry_params
+
+    def last_of_first(self, words: Sequence[str], places: Sequence[str], count: int) -> tuple[str, list[Any]]:
+        match, params = self.matches(words, places, scored=False)
+        return f"SELECT entry_id FROM ({match}) m ORDER BY entry_id LIMIT 1 OFFSET {count - 1}", params
 
     def scores(self, words: Sequence[str], entry_ids: Sequence[int]) -> tuple[str, list[Any]]:
         marks = ", ".join(["%s"] * len(entry_ids))

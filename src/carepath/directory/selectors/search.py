@@ -31,7 +31,13 @@ from typing import Any
 from django.db import connection
 
 from carepath.directory.selectors.places import Place
-from carepath.directory.text_index import ENTRY_TABLE, online_token, place_token, text_index
+from carepath.directory.text_index import (
+    ENTRY_TABLE,
+    fine_place_token,
+    online_token,
+    place_token,
+    text_index,
+)
 from carepath_core.search import geo, hours
 from carepath_core.search.query import ServiceQuery
 
@@ -39,8 +45,12 @@ POINT_TABLE = "directory_searchpoint"
 CHUNK = 200
 MAX_SCANNED = 5000  # candidates read per stream, at most
 POINT_BUDGET = 20_000  # positions the nearby stream may look at: about 10 km around central London
+RANK_POOL = 100  # matches near the place (the nearest) and online ones beside them, ranked by relevance
+MAX_FINE_TOKENS = 256  # search cells asked of the text index (25 km across); wider, coarse cells
 MIN_RING_KM = 1.0  # the smallest radius asked first when nearest come first
 TEXT_MATCH_CAP = 5000  # matches of the words taken, at most, for a stream the place does not bound
+ONLINE_MATCH_CAP = 2000  # of those, for the online services beside a search near a place
+RANKED_MATCH_CAP = 500  # of those, ranked by relevance without a place (a score costs about 25 µs)
 ENTRY_COLUMNS = "e.id, e.service_id, e.name_key, e.hours_24_7, e.open_windows"
 
 
@@ -219,6 +229,8 @@ def _nearby_statements(
             reached = radius
         return statements
     radius = _reachable_radius(centre, query.radius_km)
+    if query.words and order == "relevance":
+        radius = _ranked_radius(query, place, radius)
     if radius < query.radius_km:
         state["capped"], state["searched_radius"] = True, radius
     return [_Statement(*_nearby(query, place, order, radius))]
@@ -282,12 +294,8 @@ def _nearby(query: ServiceQuery, place: Place, order: str, radius: float) -> tup
     source, source_params = f"{ENTRY_TABLE} e", list[Any]()
     score = "0"
     if query.words:
-        coarse = sorted(
-            {place_token(cell) for cell in geo.cells_within(centre, radius, geo.COARSE_CELL_DEGREES)}
-        )
-        near = (f"SELECT p.entry_id FROM {POINT_TABLE} p WHERE {point_sql.where()}", point_sql.params)
         match, source_params = text_index().matches(
-            query.words, coarse, scored=order == "relevance", within=near
+            query.words, _place_tokens(centre, radius), **_scoring(order, _in_circle(sql, centre, radius))
         )
         source, score = f"({match}) m JOIN {ENTRY_TABLE} e ON e.id = m.entry_id", "m.score"
     ordering = {
@@ -308,15 +316,74 @@ def _nearby(query: ServiceQuery, place: Place, order: str, radius: float) -> tup
     return statement, params
 
 
+def _in_circle(filters: _Sql, centre: geo.Point, radius: float) -> _Sql:
+    """The filters, and a position within the circle: the cells' tokens reach past it, and only
+    the matches that can be shown are worth scoring."""
+    area = _area(centre, radius)
+    distance, distance_params = _distance_sql(centre)
+    found = _Sql(list(filters.conditions), list(filters.params))
+    found.add(
+        f"EXISTS (SELECT 1 FROM {POINT_TABLE} p WHERE p.entry_id = e.id AND {_by_entry(area.where())} "
+        f"AND {distance} <= %s)",
+        *area.params,
+        *distance_params,
+        radius * radius,
+    )
+    return found
+
+
+def _scoring(order: str, filters: _Sql) -> dict[str, Any]:
+    """How the text index is asked: ranked by relevance, only the matches that pass the filters are scored."""
+    if order != "relevance":
+        return {"scored": False}
+    return {"scored": True, "entries": (filters.where(), filters.params)}
+
+
+def _place_tokens(centre: geo.Point, radius: float) -> list[str]:
+    """The text index's tokens for the cells a circle touches: search cells for a small circle,
+    coarse cells when that would take more than MAX_FINE_TOKENS (each token is a term to look up)."""
+    cells = geo.cells_within(centre, radius)
+    if len(cells) <= MAX_FINE_TOKENS:
+        return [fine_place_token(cell) for cell in cells]
+    return sorted({place_token(cell) for cell in geo.cells_within(centre, radius, geo.COARSE_CELL_DEGREES)})
+
+
+def _ranked_radius(query: ServiceQuery, place: Place, radius: float) -> float:
+    """The smallest ring holding at least RANK_POOL matches that pass the filters, or `radius`.
+
+    Ranking by relevance scores every match in range, and a common word matches most listings:
+    near a city that is thousands of scores for a page of twenty. The nearest matches are ranked
+    instead, enough to fill the pages a person can ask for.
+    """
+    pool = _at_least_a_page(query, RANK_POOL)
+    for ring in _rings(radius)[:-1]:
+        if _matches_within(query, place, ring, pool) >= pool:
+            return ring
+    return radius
+
+
+def _matches_within(query: ServiceQuery, place: Place, radius: float, limit: int) -> int:
+    """Services matching the words and the filters within the ring, counted up to `limit`."""
+    circle = _in_circle(_filters(query), place.point, radius)
+    match, params = text_index().matches(
+        query.words, _place_tokens(place.point, radius), scored=False, entries=(circle.where(), circle.params)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM ({match}) m LIMIT {limit}) counted", params)
+        (count,) = cursor.fetchone()
+    return int(count)
+
+
 def _by_entry(area: str) -> str:
     """The area as a filter only ("+cell"), so each text match finds its positions by entry id.
 
     Given the cell index, SQLite may look through every position of a cell for each text match.
+    PostgreSQL plans this well, and there "+cell" would only hide the index.
     """
-    return area.replace("p.cell IN", "+p.cell IN", 1)
+    return area.replace("p.cell IN", "+p.cell IN", 1) if connection.vendor == "sqlite" else area
 
 
-def _online(query: ServiceQuery, place: Place | None, order: str) -> tuple[str, list[Any]]:
+def _online(query: ServiceQuery, place: Place | None, order: str, state: dict[str, Any]) -> _Statement:
     sql = _filters(query)
     sql.add("e.online = %s", True)
     if place is not None and place.country:
@@ -324,18 +391,67 @@ def _online(query: ServiceQuery, place: Place | None, order: str) -> tuple[str, 
     source, source_params, score = f"{ENTRY_TABLE} e", list[Any](), "0"
     if query.words:
         tokens = [online_token(place.country)] if place is not None and place.country else []
-        match, source_params = text_index().matches(query.words, tokens, scored=order == "relevance")
-        source, score = _capped(match), "m.score"
+        # Beside the services near a place, online ones need only be a good few, not every match.
+        examined, ranked = (ONLINE_MATCH_CAP, RANK_POOL) if place else (TEXT_MATCH_CAP, RANKED_MATCH_CAP)
+        source, source_params = _text_source(
+            query, tokens, order, sql, state, examined=examined, ranked=ranked
+        )
+        score = "m.score"
     ordering = "score DESC, e.name_key" if order == "relevance" else "e.name_key"
     statement = _select(score, source, sql.where(), ordering)
-    return statement, source_params + sql.params
+    return _Statement(statement, source_params + sql.params)
 
 
-def _capped(match: str) -> str:
-    """The first TEXT_MATCH_CAP matches, joined to their entries: a common word cannot scan everything."""
-    return (
-        f"(SELECT * FROM ({match}) capped LIMIT {TEXT_MATCH_CAP}) m JOIN {ENTRY_TABLE} e ON e.id = m.entry_id"
-    )
+def _text_source(
+    query: ServiceQuery,
+    tokens: list[str],
+    order: str,
+    filters: _Sql,
+    state: dict[str, Any],
+    *,
+    examined: int,
+    ranked: int,
+) -> tuple[str, list[Any]]:
+    """The matches a stream the place does not bound may read, joined to their entries.
+
+    Only the first `examined` matches of the words (in id order) are looked at, so a common
+    word cannot scan everything however few matches pass the filters; of those that pass, at
+    most `ranked` (or the pages asked for) are ranked by relevance. Reaching either bound marks the
+    search capped.
+    """
+    words = query.words
+    index = text_index()
+    last_sql, last_params = index.last_of_first(words, tokens, examined)
+    with connection.cursor() as cursor:
+        cursor.execute(last_sql, last_params)
+        found = cursor.fetchone()
+    up_to = None if found is None else int(found[0])
+    if up_to is not None:
+        state["capped"] = True  # there may be matches after the first `examined`
+    match, params = index.matches(words, tokens, **_scoring(order, filters), up_to=up_to)
+    if order == "relevance":
+        cap = _at_least_a_page(query, ranked)
+        if _more_than(words, tokens, filters, up_to, cap):
+            state["capped"] = True
+        match = f"SELECT * FROM ({match}) ranked LIMIT {cap}"
+    return f"({match}) m JOIN {ENTRY_TABLE} e ON e.id = m.entry_id", params
+
+
+def _at_least_a_page(query: ServiceQuery, count: int) -> int:
+    """`count`, or more when the page asked for lies beyond it (and one more, to know there is more)."""
+    return max(count, query.page * query.per_page + 1)
+
+
+def _more_than(words: tuple[str, ...], tokens: list[str], filters: _Sql, up_to: int | None, cap: int) -> bool:
+    """Whether more than `cap` of the matches read (up to `up_to`) pass the filters."""
+    entries = (filters.where(), filters.params)
+    match, params = text_index().matches(words, tokens, scored=False, entries=entries, up_to=up_to)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM ({match}) counted LIMIT {cap + 1}) enough", params
+        )
+        (count,) = cursor.fetchone()
+    return int(count) > cap
 
 
 def _select(score: str, source: str, where: str, ordering: str) -> str:
@@ -345,14 +461,15 @@ def _select(score: str, source: str, where: str, ordering: str) -> str:
     )
 
 
-def _everywhere(query: ServiceQuery) -> tuple[str, list[Any]]:
+def _everywhere(query: ServiceQuery, state: dict[str, Any]) -> _Statement:
     """Words without a place: every matching service, located or online (the first matches only)."""
     sql = _filters(query)
-    match, params = text_index().matches(query.words, [], scored=query.order == "relevance")
-    source = _capped(match)
+    source, params = _text_source(
+        query, [], query.order, sql, state, examined=TEXT_MATCH_CAP, ranked=RANKED_MATCH_CAP
+    )
     ordering = "m.score DESC" if query.order == "relevance" else "e.name_key"
     statement = _select("m.score", source, sql.where(), ordering)
-    return statement, params + sql.params
+    return _Statement(statement, params + sql.params)
 
 
 def _hit(row: tuple[Any, ...]) -> Hit:
@@ -366,17 +483,6 @@ def _hit(row: tuple[Any, ...]) -> Hit:
     )
 
 
-def _text_cap_reached(query: ServiceQuery) -> bool:
-    match, params = text_index().matches(query.words, [], scored=False)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT COUNT(*) FROM (SELECT 1 FROM ({match}) capped LIMIT {TEXT_MATCH_CAP + 1}) counted",
-            params,
-        )
-        (count,) = cursor.fetchone()
-    return int(count) > TEXT_MATCH_CAP
-
-
 def search_services(query: ServiceQuery, place: Place | None) -> SearchOutcome:
     """One page of services for the query (`place` is the query's place, already resolved)."""
     if place is None and not query.words:
@@ -386,12 +492,12 @@ def search_services(query: ServiceQuery, place: Place | None) -> SearchOutcome:
     wanted = query.page * query.per_page
     streams: list[Iterator[tuple[Any, ...]]] = []
     if place is None:
-        streams.append(_rows([_Statement(*_everywhere(query))], moment, wanted, state))
+        streams.append(_rows([_everywhere(query, state)], moment, wanted, state))
     else:
         if query.virtual != "only":
             streams.append(_rows(_nearby_statements(query, place, order, state), moment, wanted, state))
         if query.virtual != "exclude":
-            streams.append(_rows([_Statement(*_online(query, place, order))], moment, wanted, state))
+            streams.append(_rows([_online(query, place, order, state)], moment, wanted, state))
     combined = _combine(streams, order)
     first = (query.page - 1) * query.per_page
     hits: list[Hit] = []
@@ -404,7 +510,7 @@ def search_services(query: ServiceQuery, place: Place | None) -> SearchOutcome:
             hits.append(_hit(row))
     if query.words and order != "relevance" and hits:
         hits = _scored(query, hits)
-    capped = state["capped"] or (place is None and bool(query.words) and _text_cap_reached(query))
+    capped = bool(state["capped"])
     return SearchOutcome(hits, has_more, place, capped, state["searched_radius"])
 
 

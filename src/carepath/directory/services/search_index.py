@@ -20,7 +20,7 @@ from django.db import connection, transaction
 
 from carepath.directory.models import SearchEntry, SearchPoint
 from carepath.directory.selectors.search_facts import ServiceFacts, all_service_ids, service_facts
-from carepath.directory.text_index import Document, online_token, place_token, text_index
+from carepath.directory.text_index import Document, fine_place_token, online_token, place_token, text_index
 from carepath.errors import ApplicationError
 from carepath_core.directory_freshness import last_checked
 from carepath_core.search import geo, hours
@@ -199,6 +199,7 @@ def _document(item: ServiceFacts, entry: SearchEntry, located: list[geo.Point]) 
         " ".join(kind.replace("_", " ") for kind in entry.cost_kinds.strip("|").split("|")),
     ]
     places = {place_token(geo.cell_of(point, geo.COARSE_CELL_DEGREES)) for point in located}
+    places.update(fine_place_token(geo.cell_of(point)) for point in located)
     if entry.online:
         places.add(online_token(entry.country))
     return Document(
