@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from carepath.directory.models import SearchEntry, SearchPoint, Service
 from carepath.directory.selectors import search
 from carepath.directory.selectors.find import find_services
+from carepath.directory.services import search_index
 from carepath.directory.services.search_index import rebuild_search_index, refresh_search_entries
 from carepath.errors import ApplicationError
 from carepath_core.errors import InvalidData
@@ -273,3 +275,26 @@ def test_a_common_word_reads_only_the_first_matches_and_says_so(monkeypatch: pyt
     monkeypatch.setattr(search, "RANKED_MATCH_CAP", 1)
     ranked = find_services({"q": ["london"], "per_page": ["1"]}, home_country="GB", now=MONDAY_10_LONDON)
     assert ranked.capped and ranked.has_more  # two ranked: one shown, one to say there is more
+
+
+def test_the_migration_gives_an_older_index_its_search_cell_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
+    words_near = {"q": ["london"], "near": ["London"], "radius_km": ["3"], "virtual": ["exclude"]}
+    monkeypatch.setattr(search_index, "fine_place_token", lambda cell: "")  # as the index was written before
+    with transaction.atomic():
+        rebuild_search_index()
+    assert find_services(words_near, home_country="GB", now=MONDAY_10_LONDON).cards == []
+
+    migration = importlib.import_module("carepath.directory.migrations.0006_search_fine_cell_tokens")
+    migration.add_fine_cell_tokens(None, _Statements())
+    found = [card.name for card in find_services(words_near, home_country="GB", now=MONDAY_10_LONDON).cards]
+    assert "Harbour Anxiety Peer Group" in found
+
+
+class _Statements:
+    """What the migration uses of a schema editor (SQLite refuses a real one inside a test's transaction)."""
+
+    connection = connection
+
+    def execute(self, sql: str) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
