@@ -54,6 +54,8 @@ def online_token(country: str) -> str:
 
 
 class TextIndex(Protocol):
+    costly_scores: bool  # scoring a match costs much more than finding it: narrow matches first
+
     def create_sql(self) -> list[str]: ...
 
     def drop_sql(self) -> list[str]: ...
@@ -73,27 +75,21 @@ class TextIndex(Protocol):
         *,
         scored: bool = True,
         entries: tuple[str, list[Any]] | None = None,
-        up_to: int | None = None,
+        among_first: int | None = None,
     ) -> tuple[str, list[Any]]:
         """SQL selecting (entry_id, score) of the matching entries, a higher score ranking first.
 
         Unscored, every score is 0 and the engine does not rank: cheaper, for an order that is not
         by relevance (`scores` then gives the scores of the few entries shown). `entries` is a
         condition on the search entry (alias `e`) that a match must meet, checked before a
-        match is scored, so only the matches that can be shown are.
+        match is scored, so only the matches that can be shown are. `among_first` keeps only the
+        matches among the first that many the engine reads (in its own order, before `entries`),
+        so a common word never reads everything however few matches pass the condition.
         """
         ...
 
     def scores(self, words: Sequence[str], entry_ids: Sequence[int]) -> tuple[str, list[Any]]:
         """SQL selecting (entry_id, score) of these entries, which match the words, scored as by `matches`."""
-        ...
-
-    def last_of_first(self, words: Sequence[str], places: Sequence[str], count: int) -> tuple[str, list[Any]]:
-        """SQL selecting the entry id of match number `count` in id order (no row when there are fewer).
-
-        With `matches(..., up_to=that id)` a search reads only the first `count` matches, however
-        few of them pass the filters.
-        """
         ...
 
 
@@ -109,6 +105,7 @@ class SqliteFts5:
     rank alike.
     """
 
+    costly_scores = True  # highlight() tokenizes each part again: about 25 µs a match
     WEIGHTS = (("name", 10.0), ("keywords", 4.0), ("body", 1.0))  # places never rank
     SATURATION = 3  # a part that repeats a word many times gains nothing more after the third
 
@@ -160,15 +157,21 @@ class SqliteFts5:
         *,
         scored: bool = True,
         entries: tuple[str, list[Any]] | None = None,
-        up_to: int | None = None,
+        among_first: int | None = None,
     ) -> tuple[str, list[Any]]:
         score = self._score() if scored and words else "0"
         parts = [self._words(words)] if words else []
         if places:
             parts.append(self._places(places))
+        expression = " AND ".join(parts)
         condition, params = "", list[Any]()
-        if up_to is not None:
-            condition, params = " AND rowid <= %s", [up_to]  # FTS5 stops reading there
+        if among_first is not None:
+            # Matches come in rowid order: the id of match number N bounds the read (FTS5 stops there).
+            condition = (
+                f" AND rowid <= (SELECT MAX(rowid) FROM (SELECT rowid FROM {SQLITE_TABLE} "
+                f"WHERE {SQLITE_TABLE} MATCH %s ORDER BY rowid LIMIT {among_first}) first_read)"
+            )
+            params = [expression]
         if entries is not None:
             condition += (
                 f" AND EXISTS (SELECT 1 FROM {ENTRY_TABLE} e "
@@ -180,7 +183,7 @@ class SqliteFts5:
             # LIMIT -1 (no limit) keeps SQLite from flattening this into a join, where highlight() cannot run.
             f"FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s{condition} LIMIT -1"
         )
-        return sql, [" AND ".join(parts), *params]
+        return sql, [expression, *params]
 
     def scores(self, words: Sequence[str], entry_ids: Sequence[int]) -> tuple[str, list[Any]]:
         marks = ", ".join(["%s"] * len(entry_ids))
@@ -191,14 +194,6 @@ class SqliteFts5:
         )
         return sql, [self._words(words), *entry_ids]
 
-    def last_of_first(self, words: Sequence[str], places: Sequence[str], count: int) -> tuple[str, list[Any]]:
-        parts = [self._words(words)] + ([self._places(places)] if places else [])
-        sql = (
-            f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s "
-            f"ORDER BY rowid LIMIT 1 OFFSET {count - 1}"
-        )
-        return sql, [" AND ".join(parts)]
-
     def _words(self, words: Sequence[str]) -> str:
         return "(" + " AND ".join(self._word(word) for word in words) + ")"
 
@@ -208,6 +203,7 @@ class SqliteFts5:
 
 
 class PostgresFullText:
+    costly_scores = False  # ts_rank reads the stored tsvector
     CONFIG = "english"
     TEXT_QUERY = f"plainto_tsquery('{CONFIG}', %s)"
     # D (places) weighs 0: cells and countries find entries but never rank them.
@@ -248,7 +244,7 @@ class PostgresFullText:
         *,
         scored: bool = True,
         entries: tuple[str, list[Any]] | None = None,
-        up_to: int | None = None,
+        among_first: int | None = None,
     ) -> tuple[str, list[Any]]:
         conditions, params = [], []
         if words:
@@ -258,21 +254,16 @@ class PostgresFullText:
             conditions.append("to_tsquery('simple', %s)")
             params.append(" | ".join(places))
         score, score_params = (self.SCORE, [" ".join(words)]) if scored and words else ("0", [])
-        condition, entry_params = "", list[Any]()
-        if up_to is not None:
-            condition, entry_params = " AND e.id <= %s", [up_to]
-        if entries is not None:
-            condition += f" AND {entries[0]}"
-            entry_params.extend(entries[1])
-        sql = (
-            f"SELECT e.id AS entry_id, {score} AS score FROM {ENTRY_TABLE} e "
-            f"WHERE e.document @@ ({' && '.join(conditions)}){condition}"
-        )
+        found = f"e.document @@ ({' && '.join(conditions)})"
+        if among_first is not None:
+            # The first N matches the index gives (a bitmap scan stops there), then the condition.
+            found = (
+                f"e.id IN (SELECT id FROM {ENTRY_TABLE} WHERE document @@ ({' && '.join(conditions)}) "
+                f"LIMIT {among_first})"
+            )
+        condition, entry_params = ("", []) if entries is None else (f" AND {entries[0]}", list(entries[1]))
+        sql = f"SELECT e.id AS entry_id, {score} AS score FROM {ENTRY_TABLE} e WHERE {found}{condition}"
         return sql, score_params + params + entry_params
-
-    def last_of_first(self, words: Sequence[str], places: Sequence[str], count: int) -> tuple[str, list[Any]]:
-        match, params = self.matches(words, places, scored=False)
-        return f"SELECT entry_id FROM ({match}) m ORDER BY entry_id LIMIT 1 OFFSET {count - 1}", params
 
     def scores(self, words: Sequence[str], entry_ids: Sequence[int]) -> tuple[str, list[Any]]:
         marks = ", ".join(["%s"] * len(entry_ids))

@@ -152,6 +152,7 @@ class _Statement:
     params: list[Any]
     reach: Callable[[], bool] | None = None  # whether the search may go this far (asked before running)
     radius: float | None = None  # of a nearby query
+    ranked: int | None = None  # the rows a relevance order ranks at most; its 8th column counts them
 
 
 def _rows(
@@ -179,6 +180,8 @@ def _rows(
                 size = min(size, MAX_SCANNED - scanned)
                 read = 0
                 for row in _read(cursor, sql, params, scanned, size):
+                    if read == 0 and statement.ranked is not None and row[7] > statement.ranked:
+                        state["capped"] = True
                     read += 1
                     if _is_open(row, moment):
                         yield row
@@ -318,7 +321,11 @@ def _nearby(query: ServiceQuery, place: Place, order: str, radius: float) -> tup
 
 def _in_circle(filters: _Sql, centre: geo.Point, radius: float) -> _Sql:
     """The filters, and a position within the circle: the cells' tokens reach past it, and only
-    the matches that can be shown are worth scoring."""
+    the matches that can be shown are worth scoring. Only where scoring a row is costly (see
+    `TextIndex.costly_scores`): PostgreSQL ranks cheaply, and there the extra condition makes
+    the planner walk every position in range instead of the text index."""
+    if not text_index().costly_scores:
+        return filters
     area = _area(centre, radius)
     distance, distance_params = _distance_sql(centre)
     found = _Sql(list(filters.conditions), list(filters.params))
@@ -393,13 +400,15 @@ def _online(query: ServiceQuery, place: Place | None, order: str, state: dict[st
         tokens = [online_token(place.country)] if place is not None and place.country else []
         # Beside the services near a place, online ones need only be a good few, not every match.
         examined, ranked = (ONLINE_MATCH_CAP, RANK_POOL) if place else (TEXT_MATCH_CAP, RANKED_MATCH_CAP)
-        source, source_params = _text_source(
+        source, source_params, cap = _text_source(
             query, tokens, order, sql, state, examined=examined, ranked=ranked
         )
         score = "m.score"
+    else:
+        cap = None
     ordering = "score DESC, e.name_key" if order == "relevance" else "e.name_key"
     statement = _select(score, source, sql.where(), ordering)
-    return _Statement(statement, source_params + sql.params)
+    return _Statement(statement, source_params + sql.params, ranked=cap)
 
 
 def _text_source(
@@ -411,30 +420,24 @@ def _text_source(
     *,
     examined: int,
     ranked: int,
-) -> tuple[str, list[Any]]:
-    """The matches a stream the place does not bound may read, joined to their entries.
+) -> tuple[str, list[Any], int | None]:
+    """The matches a stream the place does not bound may read, joined to their entries, and how
+    many rows at most a relevance order ranks (None: not ranked).
 
-    Only the first `examined` matches of the words (in id order) are looked at, so a common
-    word cannot scan everything however few matches pass the filters; of those that pass, at
-    most `ranked` (or the pages asked for) are ranked by relevance. Reaching either bound marks the
-    search capped.
+    Only the first `examined` matches of the words the engine reads are looked at, so a common
+    word cannot scan everything however few matches pass the filters; of those that pass, at most
+    `ranked` (or the pages asked for) are ranked by relevance. Reaching either bound marks the
+    search capped: the first here, the second as the rows are read (`_Statement.ranked`).
     """
-    words = query.words
     index = text_index()
-    last_sql, last_params = index.last_of_first(words, tokens, examined)
-    with connection.cursor() as cursor:
-        cursor.execute(last_sql, last_params)
-        found = cursor.fetchone()
-    up_to = None if found is None else int(found[0])
-    if up_to is not None:
-        state["capped"] = True  # there may be matches after the first `examined`
-    match, params = index.matches(words, tokens, **_scoring(order, filters), up_to=up_to)
+    if _more_than(query.words, tokens, examined):
+        state["capped"] = True
+    match, params = index.matches(query.words, tokens, **_scoring(order, filters), among_first=examined)
+    cap = None
     if order == "relevance":
         cap = _at_least_a_page(query, ranked)
-        if _more_than(words, tokens, filters, up_to, cap):
-            state["capped"] = True
-        match = f"SELECT * FROM ({match}) ranked LIMIT {cap}"
-    return f"({match}) m JOIN {ENTRY_TABLE} e ON e.id = m.entry_id", params
+        match = f"SELECT * FROM ({match}) ranked LIMIT {cap + 1}"  # one more tells that there are more
+    return f"({match}) m JOIN {ENTRY_TABLE} e ON e.id = m.entry_id", params, cap
 
 
 def _at_least_a_page(query: ServiceQuery, count: int) -> int:
@@ -442,21 +445,21 @@ def _at_least_a_page(query: ServiceQuery, count: int) -> int:
     return max(count, query.page * query.per_page + 1)
 
 
-def _more_than(words: tuple[str, ...], tokens: list[str], filters: _Sql, up_to: int | None, cap: int) -> bool:
-    """Whether more than `cap` of the matches read (up to `up_to`) pass the filters."""
-    entries = (filters.where(), filters.params)
-    match, params = text_index().matches(words, tokens, scored=False, entries=entries, up_to=up_to)
+def _more_than(words: tuple[str, ...], tokens: list[str], count: int) -> bool:
+    """Whether the words (and tokens) match more than `count` listings (reading at most one more)."""
+    match, params = text_index().matches(words, tokens, scored=False)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT COUNT(*) FROM (SELECT 1 FROM ({match}) counted LIMIT {cap + 1}) enough", params
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM ({match}) counted LIMIT {count + 1}) enough", params
         )
-        (count,) = cursor.fetchone()
-    return int(count) > cap
+        (found,) = cursor.fetchone()
+    return int(found) > count
 
 
 def _select(score: str, source: str, where: str, ordering: str) -> str:
+    # `found`: how many rows the query has, so reading the first tells whether a rank cap was reached.
     return (
-        f"SELECT {ENTRY_COLUMNS}, {score} AS score, NULL AS distance2 "
+        f"SELECT {ENTRY_COLUMNS}, {score} AS score, NULL AS distance2, COUNT(*) OVER () AS found "
         f"FROM {source} WHERE {where} ORDER BY {ordering}, e.id"
     )
 
@@ -464,12 +467,12 @@ def _select(score: str, source: str, where: str, ordering: str) -> str:
 def _everywhere(query: ServiceQuery, state: dict[str, Any]) -> _Statement:
     """Words without a place: every matching service, located or online (the first matches only)."""
     sql = _filters(query)
-    source, params = _text_source(
+    source, params, cap = _text_source(
         query, [], query.order, sql, state, examined=TEXT_MATCH_CAP, ranked=RANKED_MATCH_CAP
     )
     ordering = "m.score DESC" if query.order == "relevance" else "e.name_key"
     statement = _select("m.score", source, sql.where(), ordering)
-    return _Statement(statement, params + sql.params)
+    return _Statement(statement, params + sql.params, ranked=cap)
 
 
 def _hit(row: tuple[Any, ...]) -> Hit:
