@@ -407,7 +407,7 @@ def _online(query: ServiceQuery, place: Place | None, order: str, state: dict[st
     else:
         cap = None
     ordering = "score DESC, e.name_key" if order == "relevance" else "e.name_key"
-    statement = _select(score, source, sql.where(), ordering)
+    statement = _select(score, source, sql.where(), ordering, counted=cap is not None)
     return _Statement(statement, source_params + sql.params, ranked=cap)
 
 
@@ -456,10 +456,13 @@ def _more_than(words: tuple[str, ...], tokens: list[str], count: int) -> bool:
     return int(found) > count
 
 
-def _select(score: str, source: str, where: str, ordering: str) -> str:
-    # `found`: how many rows the query has, so reading the first tells whether a rank cap was reached.
+def _select(score: str, source: str, where: str, ordering: str, *, counted: bool) -> str:
+    # `found`: how many rows a ranked query has, so its first row tells whether the cap was reached.
+    # Only there: counting makes the database produce every row before the first, which an
+    # A-Z order read from an index would not.
+    found = ", COUNT(*) OVER () AS found" if counted else ""
     return (
-        f"SELECT {ENTRY_COLUMNS}, {score} AS score, NULL AS distance2, COUNT(*) OVER () AS found "
+        f"SELECT {ENTRY_COLUMNS}, {score} AS score, NULL AS distance2{found} "
         f"FROM {source} WHERE {where} ORDER BY {ordering}, e.id"
     )
 
@@ -471,7 +474,7 @@ def _everywhere(query: ServiceQuery, state: dict[str, Any]) -> _Statement:
         query, [], query.order, sql, state, examined=TEXT_MATCH_CAP, ranked=RANKED_MATCH_CAP
     )
     ordering = "m.score DESC" if query.order == "relevance" else "e.name_key"
-    statement = _select("m.score", source, sql.where(), ordering)
+    statement = _select("m.score", source, sql.where(), ordering, counted=cap is not None)
     return _Statement(statement, params + sql.params, ranked=cap)
 
 
