@@ -93,3 +93,37 @@ def can_view_episode(actor: Any, episode: Any) -> bool:
 def can_change_episode(actor: Any, episode: Any) -> bool:
     """The same rule as seeing it: a person records their own sessions and ends their own episodes."""
     return can_view_episode(actor, episode)
+
+
+def can_view_programme_outcomes(actor: Any) -> bool:
+    """Programme outcome reports (suppressed aggregates) are for coordinators who run the programme."""
+    return is_coordinator(actor)
+
+
+def can_edit_supporter_profile(actor: Any, owner: Any) -> bool:
+    """A peer supporter edits their own profile and nobody else's."""
+    return _role(actor) is Role.PEER_SUPPORTER and actor.pk == owner.pk
+
+
+def can_edit_professional_profile(actor: Any, owner: Any) -> bool:
+    return _role(actor) is Role.PROFESSIONAL and actor.pk == owner.pk
+
+
+def can_view_supporter_profile(actor: Any, owner: Any) -> bool:
+    """The whole profile (training, supervisor, private place) is for its owner and coordinators;
+    people looking for support see only the parts a suggestion shows."""
+    return can_edit_supporter_profile(actor, owner) or is_coordinator(actor)
+
+
+def can_view_professional_profile(actor: Any, owner: Any) -> bool:
+    return can_edit_professional_profile(actor, owner) or is_coordinator(actor)
+
+
+def can_keep_matching_wishes(actor: Any, person: Any) -> bool:
+    """A help-seeker states their own wishes; nobody states them on their behalf."""
+    return _role(actor) is Role.HELP_SEEKER and actor.pk == person.pk
+
+
+def can_ask_for_matches(actor: Any) -> bool:
+    """Suggestions are for help-seekers looking for a peer supporter."""
+    return _role(actor) is Role.HELP_SEEKER

@@ -25,11 +25,44 @@ ACCOUNT_RULES = {
         "professional": (False, False),
         "coordinator": (False, True),
     },
+    # Matching profiles: the owner's own, or a coordinator's view; wishes only the person's own.
+    "can_edit_supporter_profile": {
+        "help_seeker": (False, False),
+        "peer_supporter": (True, False),
+        "professional": (False, False),
+        "coordinator": (False, False),
+    },
+    "can_view_supporter_profile": {
+        "help_seeker": (False, False),
+        "peer_supporter": (True, False),
+        "professional": (False, False),
+        "coordinator": (True, True),
+    },
+    "can_edit_professional_profile": {
+        "help_seeker": (False, False),
+        "peer_supporter": (False, False),
+        "professional": (True, False),
+        "coordinator": (False, False),
+    },
+    "can_view_professional_profile": {
+        "help_seeker": (False, False),
+        "peer_supporter": (False, False),
+        "professional": (True, False),
+        "coordinator": (True, True),
+    },
+    "can_keep_matching_wishes": {
+        "help_seeker": (True, False),
+        "peer_supporter": (False, False),
+        "professional": (False, False),
+        "coordinator": (False, False),
+    },
 }
 ROLE_RULES = {
     "can_access_admin": {"coordinator"},
     "can_view_audit_trail": {"coordinator"},
     "can_manage_directory": {"coordinator"},
+    "can_view_programme_outcomes": {"coordinator"},
+    "can_ask_for_matches": {"help_seeker"},
 }
 
 

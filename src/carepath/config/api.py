@@ -14,7 +14,9 @@ from carepath.decision.api import router as decision_router
 from carepath.decision.errors import RuleSetRefused
 from carepath.directory.api_search import router as directory_router
 from carepath.errors import ApplicationError, NotPermitted
+from carepath.matching.api import router as matching_router
 from carepath.outcomes.api import router as outcomes_router
+from carepath.outcomes.report_api import router as reports_router
 from carepath.screening.api import AnswersRefused
 from carepath.screening.api import router as screening_router
 from carepath.screening.errors import UnknownInstrument
@@ -35,6 +37,8 @@ api.add_router("/", screening_router)
 api.add_router("/", decision_router)
 api.add_router("/", directory_router)
 api.add_router("/outcomes", outcomes_router)
+api.add_router("/reports", reports_router)
+api.add_router("/matches", matching_router)
 
 
 def _problem(request: HttpRequest, message: str, status: int, **extra: Any) -> HttpResponse:

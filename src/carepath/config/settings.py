@@ -11,6 +11,7 @@ Environment variables:
   CAREPATH_VAR_DIR  where the embedded database and generated secret live (default ./var)
   CAREPATH_STALE_LISTING_DAYS  days after its last check that a directory listing is flagged stale (180)
   CAREPATH_CHECKIN_DAYS  days without a check-in before an open episode gets a reminder (14)
+  CAREPATH_SUPPRESS_BELOW  counts under this are withheld from programme reports and exports (5)
   CAREPATH_TIME_ZONE  default time zone for directory opening hours and "open now" (Europe/London)
   EMAIL_BACKEND     default: print emails to the console
 """
@@ -49,6 +50,8 @@ CAREPATH_STALE_LISTING_DAYS = whole_number(
 )
 # An open episode of support with no check-in for this many days gets a reminder (remind-due).
 CAREPATH_CHECKIN_DAYS = whole_number(ENV, "CAREPATH_CHECKIN_DAYS", default=14, minimum=1, maximum=365)
+# Programme reports withhold counts of people under this number (and the rates built on them).
+CAREPATH_SUPPRESS_BELOW = whole_number(ENV, "CAREPATH_SUPPRESS_BELOW", default=5, minimum=1, maximum=1000)
 # Where "open now" is read when a search names no time zone, and the hours of schedules without an offset.
 CAREPATH_TIME_ZONE = time_zone(ENV, "CAREPATH_TIME_ZONE", default="Europe/London")
 
@@ -190,5 +193,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": ENV.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint reports every layout step at INFO; only its warnings are worth a log line.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }

@@ -32,6 +32,9 @@ class Episode(models.Model):
     # (waiting time) for the programme report are computed from these two.
     requested_on = models.DateField(_("date help was asked for"), null=True, blank=True)
     first_contact_on = models.DateField(_("date of first contact"), null=True, blank=True)
+    # What the episode cost the programme, where it is known (any one currency per installation):
+    # the report's "cost per recovered person" reads it; empty means unknown, never free.
+    cost = models.DecimalField(_("cost"), max_digits=12, decimal_places=2, null=True, blank=True)
     # The last check-in reminder, so a daily cron job does not send one every day.
     reminded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
