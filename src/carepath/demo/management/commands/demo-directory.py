@@ -10,9 +10,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError
 
+from carepath.demo.management.seeded import SeededDemoCommand
 from carepath.demo.services import DirectoryLoad, load_demo_directory
 from carepath.directory.selectors import any_services_exist
 from carepath.directory.services.hsds_bulk import BulkInsertRefused
@@ -21,45 +21,27 @@ BAR_WIDTH = 30
 BAD_INPUT = 2
 
 
-def positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise ValueError(text)
-    return value
-
-
-class Command(BaseCommand):
+class Command(SeededDemoCommand):
     help = (
         "Generate a synthetic HSDS directory: N demo services around real towns, the same for the same seed."
     )
+    size_option, size_default, size_help = "--services", 300, "how many services (default 300)"
+    if_empty_help = "only load when the directory has no services yet (used by `make run`)"
+    refusal = "Refusing to load a fictional demo directory in production mode."
+    already_loaded_message = "The directory already has services; demo directory not loaded."
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--services", type=positive, default=300, help="how many services (default 300)")
-        parser.add_argument(
-            "--seed", type=int, default=1, help="the same seed gives the same data (default 1)"
-        )
-        parser.add_argument(
-            "--if-empty",
-            action="store_true",
-            help="only load when the directory has no services yet (used by `make run`)",
-        )
+    def already_loaded(self) -> bool:
+        return any_services_exist()
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        if settings.PRODUCTION:
-            raise CommandError("Refusing to load a fictional demo directory in production mode.")
-        if options["if_empty"] and any_services_exist():
-            self.stdout.write("The directory already has services; demo directory not loaded.")
-            return
+    def load(self, size: int, seed: int) -> str:
         started = time.perf_counter()
         try:
             load = load_demo_directory(
-                services=options["services"],
-                seed=options["seed"],
-                progress=self._progress_bar() if self.stdout.isatty() else None,
+                services=size, seed=seed, progress=self._progress_bar() if self.stdout.isatty() else None
             )
         except BulkInsertRefused as refusal:
             raise CommandError(f"demo directory not loaded: {refusal}", returncode=BAD_INPUT) from refusal
-        self.stdout.write(self._summary(load, options["seed"], time.perf_counter() - started))
+        return self._summary(load, seed, time.perf_counter() - started)
 
     def _progress_bar(self) -> Any:
         stream = self.stdout

@@ -5,43 +5,22 @@ data. Refused in production mode."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from carepath.demo.management.seeded import SeededDemoCommand
 from carepath.demo.services import demo_outcomes_exist, load_demo_outcomes
 
 
-def positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise ValueError(text)
-    return value
-
-
-class Command(BaseCommand):
+class Command(SeededDemoCommand):
     help = "Generate synthetic episodes of support with PHQ-9 and GAD-7 check-ins across the three pathways."
+    size_option, size_default, size_help = "--episodes", 300, "how many episodes (default 300)"
+    if_empty_help = "only load when no demo episodes exist yet (used by `make run`)"
+    refusal = "Refusing to load fictional outcome records in production mode."
+    already_loaded_message = "Demo episodes already exist; not loaded again."
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--episodes", type=positive, default=300, help="how many episodes (default 300)")
-        parser.add_argument(
-            "--seed", type=int, default=1, help="the same seed gives the same data (default 1)"
-        )
-        parser.add_argument(
-            "--if-empty",
-            action="store_true",
-            help="only load when no demo episodes exist yet (used by `make run`)",
-        )
+    def already_loaded(self) -> bool:
+        return demo_outcomes_exist()
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        if settings.PRODUCTION:
-            raise CommandError("Refusing to load fictional outcome records in production mode.")
-        if options["if_empty"] and demo_outcomes_exist():
-            self.stdout.write("Demo episodes already exist; not loaded again.")
-            return
-        count = load_demo_outcomes(
-            episodes=options["episodes"], seed=options["seed"], today=timezone.localdate()
-        )
-        self.stdout.write(f"Demo outcomes ready: {count} episodes of support with check-ins.")
+    def load(self, size: int, seed: int) -> str:
+        count = load_demo_outcomes(episodes=size, seed=seed, today=timezone.localdate())
+        return f"Demo outcomes ready: {count} episodes of support with check-ins."
