@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from carepath.errors import FieldProblem
 from carepath.matching.models import Modality
+from carepath.web.forms import date_input
+from carepath.web.forms import show_problem as shared_show_problem
 from carepath_core.vocabulary import lived_experience_topics, search_languages
 
 DAYS = [
@@ -171,22 +173,14 @@ _FORM_FIELD = {"availability": "time_from"}
 
 
 def show_problem(form: forms.Form, problem: FieldProblem) -> None:
-    """Put a service's refusal beside its field, in a sentence rather than `field: problem`."""
-    name = problem.field.split("[")[0].split(".")[0]
-    field = _FORM_FIELD.get(name, name)
-    message = problem.problem[:1].upper() + problem.problem[1:] + "."
-    form.add_error(field if field in form.fields else None, message)
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    shared_show_problem(form, problem, _FORM_FIELD)
 
 
 def _date(label: Any) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=False,
-        widget=_date_input(),
+        widget=date_input(),
         error_messages={"invalid": _("Enter a date like 2026-03-01.")},
     )
 

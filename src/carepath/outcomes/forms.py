@@ -8,13 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from carepath.errors import FieldProblem
 from carepath.outcomes.models import Pathway
+from carepath.web.forms import date_input
+from carepath.web.forms import show_problem as shared_show_problem
 
 # Service field names → form field names, where they differ.
 _FORM_FIELD = {"service": "service_id"}
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 class StartEpisodeForm(forms.Form):
@@ -26,7 +24,7 @@ class StartEpisodeForm(forms.Form):
     started_on = forms.DateField(
         label=_("Start date"),
         help_text=_("The day this support began, or today."),
-        widget=_date_input(),
+        widget=date_input(),
         error_messages={
             "required": _("Enter the start date."),
             "invalid": _("Enter a date like 2026-03-01."),
@@ -35,7 +33,7 @@ class StartEpisodeForm(forms.Form):
     requested_on = forms.DateField(
         label=_("When you first asked for this help (optional)"),
         required=False,
-        widget=_date_input(),
+        widget=date_input(),
         error_messages={"invalid": _("Enter a date like 2026-03-01.")},
     )
     service_id = forms.CharField(
@@ -49,13 +47,10 @@ class StartEpisodeForm(forms.Form):
 class EndEpisodeForm(forms.Form):
     ended_on = forms.DateField(
         label=_("End date"),
-        widget=_date_input(),
+        widget=date_input(),
         error_messages={"required": _("Enter the end date."), "invalid": _("Enter a date like 2026-03-01.")},
     )
 
 
 def show_problem(form: forms.Form, problem: FieldProblem) -> None:
-    """Put a service's refusal beside its field, in a sentence rather than `field: problem`."""
-    field = _FORM_FIELD.get(problem.field, problem.field)
-    message = problem.problem[:1].upper() + problem.problem[1:] + "."
-    form.add_error(field if field in form.fields else None, message)
+    shared_show_problem(form, problem, _FORM_FIELD)

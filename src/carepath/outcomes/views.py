@@ -19,6 +19,7 @@ from carepath.outcomes.chart import progress_chart
 from carepath.outcomes.forms import EndEpisodeForm, StartEpisodeForm, show_problem
 from carepath.outcomes.models import Episode
 from carepath.outcomes.summary import progress_summary
+from carepath.web.forms import as_sentence
 
 
 @login_required
@@ -56,7 +57,7 @@ def record_session(request: HttpRequest, episode_id: int) -> HttpResponse:
     try:
         services.record_session(actor=request.user, episode=found)
     except FieldProblem as problem:
-        messages.error(request, problem.problem[:1].upper() + problem.problem[1:] + ".")
+        messages.error(request, as_sentence(problem))
     else:
         messages.success(request, _("The session is recorded."))
     return redirect("progress_episode", episode_id=found.pk)
