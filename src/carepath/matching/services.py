@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -53,17 +53,14 @@ def save_supporter_profile(
         "service": _service(data.get("service_id")),
         "active": read.flag(data, "active"),
     }
-    with transaction.atomic():
-        profile, created = PeerSupporterProfile.objects.update_or_create(user=owner, defaults=values)
-        _audit(
-            actor,
-            AuditAction.SUPPORTER_PROFILE_SAVED,
-            subject_type="peer_supporter_profile",
-            subject_id=profile.pk,
-            created=created,
-            data=data,
-        )
-    return profile
+    return _save(
+        PeerSupporterProfile,
+        {"user": owner},
+        values,
+        actor=actor,
+        action=AuditAction.SUPPORTER_PROFILE_SAVED,
+        data=data,
+    )
 
 
 def save_professional_profile(*, actor: Any, owner: Any, data: Mapping[str, Any]) -> ProfessionalProfile:
@@ -82,17 +79,14 @@ def save_professional_profile(*, actor: Any, owner: Any, data: Mapping[str, Any]
         "service": _service(data.get("service_id")),
         "active": read.flag(data, "active"),
     }
-    with transaction.atomic():
-        profile, created = ProfessionalProfile.objects.update_or_create(user=owner, defaults=values)
-        _audit(
-            actor,
-            AuditAction.PROFESSIONAL_PROFILE_SAVED,
-            subject_type="professional_profile",
-            subject_id=profile.pk,
-            created=created,
-            data=data,
-        )
-    return profile
+    return _save(
+        ProfessionalProfile,
+        {"user": owner},
+        values,
+        actor=actor,
+        action=AuditAction.PROFESSIONAL_PROFILE_SAVED,
+        data=data,
+    )
 
 
 def save_matching_wishes(*, actor: Any, person: Any, data: Mapping[str, Any]) -> MatchingWishes:
@@ -110,17 +104,14 @@ def save_matching_wishes(*, actor: Any, person: Any, data: Mapping[str, Any]) ->
         "excluded_supporters": [str(item) for item in data.get("excluded_supporters") or []],
         "stated_preferences": read.text(data, "stated_preferences"),
     }
-    with transaction.atomic():
-        wishes, created = MatchingWishes.objects.update_or_create(person=person, defaults=values)
-        _audit(
-            actor,
-            AuditAction.MATCHING_WISHES_SAVED,
-            subject_type="matching_wishes",
-            subject_id=wishes.pk,
-            created=created,
-            data=data,
-        )
-    return wishes
+    return _save(
+        MatchingWishes,
+        {"person": person},
+        values,
+        actor=actor,
+        action=AuditAction.MATCHING_WISHES_SAVED,
+        data=data,
+    )
 
 
 def _matching_values(matching: read.MatchingFields) -> dict[str, Any]:
@@ -143,19 +134,32 @@ def _service(service_id: Any) -> Service | None:
     return service
 
 
-def _audit(
+_Saved = TypeVar("_Saved", PeerSupporterProfile, ProfessionalProfile, MatchingWishes)
+SUBJECT_TYPES = {
+    PeerSupporterProfile: "peer_supporter_profile",
+    ProfessionalProfile: "professional_profile",
+    MatchingWishes: "matching_wishes",
+}
+
+
+def _save(
+    model: type[_Saved],
+    owner: dict[str, Any],
+    values: dict[str, Any],
+    *,
     actor: Any,
     action: AuditAction,
-    *,
-    subject_type: str,
-    subject_id: int,
-    created: bool,
     data: Mapping[str, Any],
-) -> None:
-    record_event(
-        actor=actor,
-        action=action,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        details={"created": created, "fields": sorted(data)},
-    )
+) -> _Saved:
+    """Create or update the owner's record and audit it (which fields were sent, never their
+    values) in the same transaction."""
+    with transaction.atomic():
+        record, created = model.objects.update_or_create(**owner, defaults=values)
+        record_event(
+            actor=actor,
+            action=action,
+            subject_type=SUBJECT_TYPES[model],
+            subject_id=record.pk,
+            details={"created": created, "fields": sorted(data)},
+        )
+    return record
