@@ -255,14 +255,14 @@ class PostgresFullText:
             params.append(" | ".join(places))
         score, score_params = (self.SCORE, [" ".join(words)]) if scored and words else ("0", [])
         found = f"e.document @@ ({' && '.join(conditions)})"
+        source = f"{ENTRY_TABLE} e"
         if among_first is not None:
-            # The first N matches the index gives (a bitmap scan stops there), then the condition.
-            found = (
-                f"e.id IN (SELECT id FROM {ENTRY_TABLE} WHERE document @@ ({' && '.join(conditions)}) "
-                f"LIMIT {among_first})"
-            )
+            # The first N matches the index gives (a bitmap scan stops there), then the condition on
+            # the rows already read: an `id IN (...)` here would read each match's row a second time.
+            source = f"(SELECT * FROM {ENTRY_TABLE} e WHERE {found} LIMIT {among_first}) e"
+            found = "TRUE"
         condition, entry_params = ("", []) if entries is None else (f" AND {entries[0]}", list(entries[1]))
-        sql = f"SELECT e.id AS entry_id, {score} AS score FROM {ENTRY_TABLE} e WHERE {found}{condition}"
+        sql = f"SELECT e.id AS entry_id, {score} AS score FROM {source} WHERE {found}{condition}"
         return sql, score_params + params + entry_params
 
     def scores(self, words: Sequence[str], entry_ids: Sequence[int]) -> tuple[str, list[Any]]:

@@ -294,29 +294,49 @@ def _nearby(query: ServiceQuery, place: Place, order: str, radius: float) -> tup
     sql = _filters(query)
     distance, distance_params = _distance_sql(centre)
     point_sql = _area(centre, radius)
-    source, source_params = f"{ENTRY_TABLE} e", list[Any]()
+    source, source_params, first, first_params = f"{ENTRY_TABLE} e", list[Any](), "", list[Any]()
     score = "0"
     if query.words:
         match, source_params = text_index().matches(
             query.words, _place_tokens(centre, radius), **_scoring(order, _in_circle(sql, centre, radius))
         )
         source, score = f"({match}) m JOIN {ENTRY_TABLE} e ON e.id = m.entry_id", "m.score"
+        if order == "relevance" and not text_index().costly_scores:
+            first, first_params, source_params = _text_first(match, source_params)
+            source = f"m JOIN {ENTRY_TABLE} e ON e.id = m.entry_id"
     ordering = {
         "relevance": "score DESC, distance2",
         "distance": "distance2, e.name_key",
         "name": "e.name_key",
     }[order]
     statement = (
-        f"SELECT {ENTRY_COLUMNS}, {score} AS score, MIN({distance}) AS distance2 "
+        f"{first}SELECT {ENTRY_COLUMNS}, {score} AS score, MIN({distance}) AS distance2 "
         f"FROM {source} JOIN {POINT_TABLE} p ON p.entry_id = e.id "
         f"WHERE {_by_entry(point_sql.where()) if query.words else point_sql.where()} AND {sql.where()} "
         f"GROUP BY {ENTRY_COLUMNS}{', m.score' if query.words else ''} HAVING MIN({distance}) <= %s "
         f"ORDER BY {ordering}, e.id"
     )
     params = (
-        distance_params + source_params + point_sql.params + sql.params + distance_params + [radius * radius]
+        first_params
+        + distance_params
+        + source_params
+        + point_sql.params
+        + sql.params
+        + distance_params
+        + [radius * radius]
     )
     return statement, params
+
+
+def _text_first(match: str, params: list[Any]) -> tuple[str, list[Any], list[Any]]:
+    """The matches of the words in the ring, read first (PostgreSQL, relevance order).
+
+    The planner expects a few dozen positions in the ring's cells and box (it multiplies the three
+    conditions as if independent) when there are thousands, so it would walk every position and
+    test each listing's words. The ring was chosen to hold about RANK_POOL matches (see
+    `_ranked_radius`), so reading the matches first is bounded: measured p95 79 → 23 ms at 1M.
+    """
+    return f"WITH m AS MATERIALIZED ({match}) ", params, []
 
 
 def _in_circle(filters: _Sql, centre: geo.Point, radius: float) -> _Sql:
