@@ -32,6 +32,7 @@ run: install
 	$(BIN)/carepath demo-directory --services 300 --seed 1 --if-empty
 	$(BIN)/carepath demo-outcomes --episodes 300 --seed 1 --if-empty
 	$(BIN)/carepath demo-supporters --count 40 --seed 1 --if-empty
+	$(BIN)/carepath demo-referrals --if-empty
 	$(BIN)/carepath search-index rebuild --if-empty
 	$(BIN)/carepath serve --port $(PORT)
 

@@ -40,6 +40,11 @@ def can_view_audit_trail(actor: Any) -> bool:
     return is_coordinator(actor)
 
 
+def can_view_own_access_log(actor: Any) -> bool:
+    """Anyone signed in may see the audit events about their own account and records, and only those."""
+    return _role(actor) is not None
+
+
 def can_manage_directory(actor: Any) -> bool:
     return is_coordinator(actor)
 
@@ -127,3 +132,102 @@ def can_keep_matching_wishes(actor: Any, person: Any) -> bool:
 def can_ask_for_matches(actor: Any) -> bool:
     """Suggestions are for help-seekers looking for a peer supporter."""
     return _role(actor) is Role.HELP_SEEKER
+
+
+# --- Referrals, support relationships and hand-offs (docs/referrals.md) -------------------------
+# A referral links a person with one supporter. Only those two see it; coordinators see none
+# (programme figures come from aggregates). A supporter keeps access only while their account
+# still holds the role the relationship needs, so a changed role closes the door at once.
+
+_SUPPORTER_ROLE = {"peer": Role.PEER_SUPPORTER, "professional": Role.PROFESSIONAL}
+
+
+def _is_person(actor: Any, referral: Any) -> bool:
+    return _role(actor) is Role.HELP_SEEKER and actor.pk == referral.person_id
+
+
+def _is_supporter(actor: Any, referral: Any) -> bool:
+    role = _role(actor)
+    needed = _SUPPORTER_ROLE.get(referral.kind)
+    return role is not None and role is needed and actor.pk == referral.supporter_id
+
+
+def can_ask_for_contact(actor: Any) -> bool:
+    """People looking for support ask supporters for contact; supporters do not ask each other."""
+    return _role(actor) is Role.HELP_SEEKER
+
+
+def can_support_people(actor: Any) -> bool:
+    """The 'People I support' page: peer supporters and professionals."""
+    return _role(actor) in (Role.PEER_SUPPORTER, Role.PROFESSIONAL)
+
+
+def can_view_referral(actor: Any, referral: Any) -> bool:
+    return _is_person(actor, referral) or _is_supporter(actor, referral)
+
+
+def can_respond_to_referral(actor: Any, referral: Any) -> bool:
+    """Accepting or declining is the asked supporter's answer; the status table decides when."""
+    return _is_supporter(actor, referral)
+
+
+def can_withdraw_referral(actor: Any, referral: Any) -> bool:
+    return _is_person(actor, referral)
+
+
+def can_end_referral(actor: Any, referral: Any) -> bool:
+    """Either side may end a relationship."""
+    return can_view_referral(actor, referral)
+
+
+def can_log_contact(actor: Any, referral: Any) -> bool:
+    """The supporter keeps the contact log; the person reads it."""
+    return _is_supporter(actor, referral)
+
+
+def can_view_contact_log(actor: Any, referral: Any) -> bool:
+    """Dates, ways and lengths of contact: both sides of the relationship."""
+    return can_view_referral(actor, referral)
+
+
+def can_view_peer_notes(actor: Any, referral: Any) -> bool:
+    """Peer notes are written alongside the person, so the person reads them too."""
+    return referral.kind == "peer" and can_view_referral(actor, referral)
+
+
+def can_view_clinical_notes(actor: Any, referral: Any) -> bool:
+    """Private clinical notes: the professional who wrote them only. Never a peer supporter,
+    not the person through Carepath, not a coordinator."""
+    return referral.kind == "professional" and _is_supporter(actor, referral)
+
+
+def can_ask_for_hand_off(actor: Any, referral: Any) -> bool:
+    """A peer supporter in the relationship may suggest a professional; the person decides."""
+    return referral.kind == "peer" and _is_supporter(actor, referral)
+
+
+def can_answer_hand_off(actor: Any, hand_off: Any) -> bool:
+    """Only the person agrees or declines, and only they see what would be shared before then."""
+    return _role(actor) is Role.HELP_SEEKER and actor.pk == hand_off.person_id
+
+
+def can_view_hand_off(actor: Any, hand_off: Any) -> bool:
+    """Its status and reason: the person and the peer who asked. Never the content to be shared."""
+    is_peer = _role(actor) is Role.PEER_SUPPORTER and actor.pk == hand_off.peer_id
+    return can_answer_hand_off(actor, hand_off) or is_peer
+
+
+def can_view_shared_snapshot(actor: Any, referral: Any) -> bool:
+    """What the person agreed to share on a hand-off: the person and the receiving professional."""
+    from_hand_off = referral.hand_off_id is not None and referral.kind == "professional"
+    return from_hand_off and can_view_referral(actor, referral)
+
+
+def can_have_notifications(actor: Any) -> bool:
+    """Notices are about support relationships. Coordinators take part in none, so they have no
+    notices page, no header count and no query for one."""
+    return _role(actor) in (Role.HELP_SEEKER, Role.PEER_SUPPORTER, Role.PROFESSIONAL)
+
+
+def can_read_notification(actor: Any, notification: Any) -> bool:
+    return _role(actor) is not None and actor.pk == notification.recipient_id

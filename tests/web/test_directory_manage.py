@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from carepath.audit.models import AuditAction, AuditEvent
 from carepath.directory.models import Address, Location, Organization, Service
+from carepath.directory.services.search_index import rebuild_search_index
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +86,10 @@ def page_urls(organization: Organization, service: Service, location: Location) 
             reverse("manage_location_add", args=[organization.pk]),
             reverse("manage_service_edit", args=[service.pk]),
             reverse("manage_location_edit", args=[location.pk]),
+            reverse("manage_service", args=[service.pk]),
+            reverse("manage_hours", args=[service.pk]),
+            reverse("manage_cost_option_add", args=[service.pk]),
+            reverse("manage_language_add", args=[service.pk]),
         ],
     }
 
@@ -172,6 +177,7 @@ def test_the_stale_filter_and_the_threshold_setting(
 def test_the_text_filter_matches_names_or_an_exact_id(
     coordinator: Client, stale_service: Service, fresh_service: Service
 ) -> None:
+    rebuild_search_index()  # names are found through the text index, which every write path updates
     page = coordinator.get(reverse("manage_services"), {"q": "fresh"}).content.decode()
     assert "Fresh group" in page and "Stale group" not in page
     page = coordinator.get(reverse("manage_services"), {"q": stale_service.pk}).content.decode()

@@ -2,7 +2,9 @@
 
 Official examples go in through the importer (as in tests/integration/test_hsds_roundtrip.py) and
 come out of the API; a single record is compared with its official example by the round-trip
-tests' flattener. Filters and paging use a small directory built here, whose answers are known.
+tests' flattener. Filters and paging use a small directory built here, whose answers are known
+(indexed for search as every write path does). Word search, served limits and query plans at
+scale: tests/web/test_hsds_api_scale.py.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from carepath.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from carepath.directory.services.search_index import rebuild_search_index
 from carepath.interop.hsds_schema import page_validator, record_validator
 from tests.integration.test_hsds_roundtrip import differences, flatten, official_validator
 
@@ -320,6 +323,7 @@ def directory(db: Any) -> SimpleNamespace:
         ServiceAtLocation.objects.create(service=service, location=place)
         for service, place in zip([listening, bereavement, counselling, texting], places, strict=True)
     ]
+    rebuild_search_index()  # what every write path does for the services it changes
     return SimpleNamespace(
         peers=peers, clinic=clinic, kinds=kinds, channels=channels, peer=peer, group=group, pro=pro,
         text=text, listening=listening, bereavement=bereavement, counselling=counselling, texting=texting,
@@ -346,8 +350,10 @@ def test_services_filter_by_organization_term_taxonomy_and_search(client: Client
         "Counselling sessions",
     }
     assert _names(client, f"/hsds/services?taxonomy_id={d.channels.id}") == {"Crisis text line"}
+    # Words, stemmed and in any case: "peers" in a description is the word "peer".
     assert _names(client, "/hsds/services?search=PEER") == {"Peer listening line", "Bereavement group"}
     assert _names(client, "/hsds/services?search=any%20hour") == {"Crisis text line"}
+    assert _names(client, "/hsds/services?search=hour%20peer") == set()  # every word, in one service
     assert _names(client, f"/hsds/services?search=sessions&organization_id={d.peers.id}") == set()
     assert _names(client, f"/hsds/services?taxonomy_term_id={UNKNOWN_ID}") == set()
 
@@ -376,7 +382,9 @@ def test_services_at_locations_filter_like_services(client: Client, directory: A
         d.at[3].id,
     }
     assert ids(get_json(client, f"/hsds/service_at_locations?taxonomy_term_id={d.group.id}")) == [d.at[1].id]
-    assert ids(get_json(client, "/hsds/service_at_locations?search=highgate")) == [d.at[2].id]
+    assert ids(get_json(client, "/hsds/service_at_locations?search=weekly")) == [
+        d.at[2].id
+    ]  # its service's words
     after = "/hsds/service_at_locations?modified_after=2024-05-01T07:15:00Z"
     assert ids(get_json(client, after)) == [d.at[2].id]
 
@@ -452,6 +460,7 @@ def test_paging_counts_pages_and_answers_beyond_the_end_with_an_empty_page(
         "last_page": True,
         "empty": True,
         "contents": [],
+        "capped": False,
     }
     assert get_json(client, "/hsds/services")["size"] == 11  # 50 a page by default
 
@@ -466,6 +475,7 @@ def test_an_empty_result_is_one_empty_first_page(client: Client, db: Any) -> Non
         "last_page": True,
         "empty": True,
         "contents": [],
+        "capped": False,
     }
 
 
@@ -543,11 +553,15 @@ BUDGETS = [  # (list, queries for a page of any size: count, page, then one per 
     ("services?minimal=true", 2),
     ("services", 4),
     ("services?full=true", 24),
-    ("services?modified_after=2023-03-15T10:30:45Z&search=counselling", 5),
+    # A filter may count its candidates first (each word index once), to choose the plan; a filtered
+    # list then reads the ids it serves (its count) and the page's rows.
+    ("services?search=counselling", 6),
+    ("services?modified_after=2023-03-15T10:30:45Z&search=counselling", 8),
     ("service_at_locations", 6),
     ("service_at_locations?full=true", 24),
-    ("service_at_locations?postcode=ABC%201234&proximity=1000", 7),
+    ("service_at_locations?postcode=ABC%201234&proximity=1000", 8),
     ("organizations", 2),
+    ("organizations?search=example", 2),
     ("organizations?full=true", 17),
     ("organizations?full_service=true", 36),
     ("taxonomy_terms", 4),

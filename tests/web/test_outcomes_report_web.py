@@ -13,6 +13,7 @@ from django.test import Client
 
 from carepath.audit.models import AuditAction, AuditEvent
 from carepath.outcomes.models import Episode
+from carepath.outcomes.report_rows import rebuild_report_rows
 from carepath.screening.models import Assessment
 
 pytestmark = pytest.mark.django_db
@@ -188,8 +189,12 @@ def test_the_dashboard_asks_the_database_the_same_few_times_however_many_episode
             assert client.get(PAGE).status_code == 200
         return len(captured)
 
+    # The episodes are written past the services here; their report rows as `migrate` writes them.
     course(make_account("first"), (18, 4), (14, 3))
+    rebuild_report_rows()
+    client.get(PAGE)  # the first request of a staff session also records the time it was seen
     few = queries()
     for index in range(30):
         course(make_account(f"more{index}"), (18, 4), (14, 3), pathway=("peer", "both")[index % 2])
+    rebuild_report_rows()
     assert queries() == few <= 12

@@ -11,3 +11,6 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # Connects sign-in signals to the services that audit them.
         from carepath.accounts import signals  # noqa: F401
+
+        # Starts the staff inactivity clock at log-in (carepath.web.idle_timeout).
+        from carepath.web import idle_timeout  # noqa: F401

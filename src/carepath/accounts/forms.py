@@ -29,7 +29,9 @@ class SignUpForm(forms.Form):
     )
     password = forms.CharField(
         label=_("Password"),
-        help_text=_("At least 10 characters, not a common password and not all numbers."),
+        help_text=_(
+            "At least 12 characters, not a common password, not all numbers and not like your username."
+        ),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password_again = forms.CharField(
@@ -41,3 +43,29 @@ class SignUpForm(forms.Form):
         if cleaned.get("password") and cleaned.get("password") != cleaned.get("password_again"):
             self.add_error("password_again", _("The two passwords do not match."))
         return cleaned
+
+
+class ApiTokenForm(forms.Form):
+    """Names a new API token and how long it lasts; the token itself is made by the service."""
+
+    prefix = "token"
+
+    name = forms.CharField(
+        label=_("What the token is for"),
+        max_length=80,
+        help_text=_("A name to recognise it by later, such as the program that will use it."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    expires_days = forms.TypedChoiceField(
+        label=_("Stops working"),
+        choices=[
+            ("30", _("After 30 days")),
+            ("90", _("After 90 days")),
+            ("365", _("After a year")),
+            ("", _("Only when you revoke it")),
+        ],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        initial="90",
+    )

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+# The API token model lives in its own module; importing it here is what registers it with the app.
+from carepath.accounts.token_models import ApiToken  # noqa: F401
 from carepath_core.roles import Role
 
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from carepath import policy
 from carepath.accounts.models import User
-from carepath.audit.models import AuditAction, AuditOutcome
+from carepath.audit.models import AuditAction
 from carepath.audit.services import record_event
 from carepath.errors import FieldProblem, NotPermitted
 from carepath_core.roles import Role
@@ -73,51 +71,8 @@ def change_password(*, account: User, new_password: str, by_reset_link: bool = F
     return account
 
 
-def record_login(account: User, ip_address: str | None) -> None:
-    with transaction.atomic():
-        record_event(
-            actor=account,
-            action=AuditAction.LOGIN,
-            subject_type=SUBJECT,
-            subject_id=account.pk,
-            details=_where(ip_address),
-        )
-
-
-def record_logout(account: User | None, ip_address: str | None) -> None:
-    if account is None:
-        return
-    with transaction.atomic():
-        record_event(
-            actor=account,
-            action=AuditAction.LOGOUT,
-            subject_type=SUBJECT,
-            subject_id=account.pk,
-            details=_where(ip_address),
-        )
-
-
-def record_failed_login(username: str, ip_address: str | None, *, locked_out: bool = False) -> None:
-    """A failed attempt names the account tried (if it exists) but never the password."""
-    account = User.objects.filter(username__iexact=username).first() if username else None
-    with transaction.atomic():
-        record_event(
-            actor=None,
-            actor_label=username[:150],
-            action=AuditAction.LOCKED_OUT if locked_out else AuditAction.LOGIN_FAILED,
-            outcome=AuditOutcome.DENIED if locked_out else AuditOutcome.FAILURE,
-            subject_type=SUBJECT if account else "",
-            subject_id=account.pk if account else "",
-            details=_where(ip_address),
-        )
-
-
 def _check_password(password: str, account: User, *, field: str) -> None:
     try:
         validate_password(password, user=account)
     except ValidationError as error:
         raise FieldProblem(field, " ".join(error.messages)) from error
-
-
-def _where(ip_address: str | None) -> dict[str, Any]:
-    return {"ip": ip_address} if ip_address else {}

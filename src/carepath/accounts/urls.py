@@ -1,13 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from carepath.accounts import views
+from carepath.accounts import token_views, views
 
 urlpatterns = [
     path("signup/", views.sign_up, name="signup"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("me/", views.account_page, name="account"),
+    path("me/tokens/", token_views.api_token_create, name="api_token_create"),
+    path("me/tokens/<int:token_id>/revoke/", token_views.api_token_revoke, name="api_token_revoke"),
     path("password/change/", views.PasswordChange.as_view(), name="password_change"),
     path(
         "password/change/done/",

@@ -14,8 +14,9 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
 from carepath.accounts import services
-from carepath.accounts.forms import SignUpForm
+from carepath.accounts.forms import ApiTokenForm, SignUpForm
 from carepath.accounts.models import User
+from carepath.accounts.token_selectors import tokens_of
 from carepath.errors import FieldProblem
 from carepath.safety.selectors import risk_alerts_allowed
 
@@ -46,11 +47,19 @@ def sign_up(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def account_page(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "accounts/account.html",
-        {"account": request.user, "risk_alerts": risk_alerts_allowed(request.user)},
-    )
+    return render_account_page(request)
+
+
+def render_account_page(request: HttpRequest, *, status: int = 200, **extra: Any) -> HttpResponse:
+    """The account page; the API-token views add their form and, once, a new token's text."""
+    context = {
+        "account": request.user,
+        "risk_alerts": risk_alerts_allowed(request.user),
+        "api_tokens": tokens_of(request.user),  # type: ignore[arg-type]
+        "token_form": ApiTokenForm(),
+        **extra,
+    }
+    return render(request, "accounts/account.html", context, status=status)
 
 
 class PasswordChange(auth_views.PasswordChangeView):

@@ -1,10 +1,18 @@
-"""Audit events: who did what to which record, when, and how it ended."""
+"""Audit events: who did what to which record, when, and how it ended.
+
+Events form a hash chain (carepath_core.audit_chain): each stores its place in the chain
+(`sequence`), the hash of the event before it and its own hash. `AuditChainHead` is the chain's last
+link, a single row every writer locks so that two transactions never append to the same link.
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from carepath_core.audit_chain import CHAIN_VERSION, GENESIS_HASH
 
 
 class AuditAction(models.TextChoices):
@@ -39,6 +47,17 @@ class AuditAction(models.TextChoices):
     SUPPORTER_PROFILE_SAVED = "matching.supporter_profile_saved", _("Peer supporter profile saved")
     PROFESSIONAL_PROFILE_SAVED = "matching.professional_profile_saved", _("Professional profile saved")
     MATCHING_WISHES_SAVED = "matching.wishes_saved", _("Matching wishes saved")
+    REFERRAL_REQUESTED = "referral.requested", _("Contact requested")
+    REFERRAL_STATUS_CHANGED = "referral.status_changed", _("Referral status changed")
+    CONTACT_LOGGED = "referral.contact_logged", _("Contact logged")
+    HAND_OFF_ASKED = "hand_off.asked", _("Hand-off to a professional asked")
+    HAND_OFF_CONSENT_VIEWED = "hand_off.consent_viewed", _("Hand-off consent screen viewed")
+    HAND_OFF_AGREED = "hand_off.agreed", _("Hand-off agreed; snapshot shared")
+    HAND_OFF_DECLINED = "hand_off.declined", _("Hand-off declined; nothing shared")
+    HAND_OFF_SNAPSHOT_VIEWED = "hand_off.snapshot_viewed", _("Shared hand-off snapshot viewed")
+    TOKEN_CREATED = "account.token_created", _("API token created")
+    TOKEN_REVOKED = "account.token_revoked", _("API token revoked")
+    AUDIT_TRAIL_READ = "audit.trail_read", _("Audit trail read")
 
 
 class AuditOutcome(models.TextChoices):
@@ -48,17 +67,25 @@ class AuditOutcome(models.TextChoices):
 
 
 class AuditEvent(models.Model):
-    occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set by record_event once it holds the chain lock, so times rise with the sequence number.
+    occurred_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     # The actor row may be erased later; the label keeps a pseudonymous trace of who acted.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The hash covers these instead of the link above, which erasing an account empties on purpose.
+    actor_ref = models.CharField(max_length=64, blank=True, editable=False)
+    actor_role = models.CharField(max_length=32, blank=True, editable=False)
     actor_label = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=64, choices=AuditAction.choices, db_index=True)
     outcome = models.CharField(max_length=16, choices=AuditOutcome.choices, default=AuditOutcome.SUCCESS)
     subject_type = models.CharField(max_length=64, blank=True)
     subject_id = models.CharField(max_length=64, blank=True)
     details = models.JSONField(default=dict, blank=True)
+    sequence = models.PositiveBigIntegerField(unique=True, editable=False)
+    previous_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
+    hash_version = models.PositiveSmallIntegerField(default=CHAIN_VERSION, editable=False)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
@@ -68,3 +95,35 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label or '-'} {self.action} {self.outcome}"
+
+
+class AuditChainHead(models.Model):
+    """The chain's last link. One row (id 1), locked by every writer for the rest of its transaction."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    sequence = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"{self.sequence}:{self.hash}"
+
+
+class AuditChainCheck(models.Model):
+    """The result of one `carepath audit verify` run, so the audit page can show the latest."""
+
+    checked_at = models.DateTimeField(default=timezone.now, db_index=True)
+    intact = models.BooleanField()
+    events = models.PositiveBigIntegerField(default=0)
+    last_sequence = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, blank=True)
+    problem = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-checked_at", "-id"]
+        verbose_name = _("audit chain check")
+
+    def __str__(self) -> str:
+        return f"{self.checked_at:%Y-%m-%d %H:%M} {'intact' if self.intact else 'broken'}"

@@ -1,13 +1,29 @@
-"""Writing audit events. Callers are other services, inside the transaction of their change."""
+"""Writing audit events. Callers are other services, inside the transaction of their change.
+
+Every event is appended to the hash chain under a lock on the chain's head row, held until the
+caller's transaction ends: a second writer waits there and then chains onto the first writer's
+event, so the chain never forks. On PostgreSQL the lock is `SELECT ... FOR UPDATE`; on SQLite the
+settings make every transaction `BEGIN IMMEDIATE`, which already lets one writer in at a time (and
+Django leaves out FOR UPDATE there). The unique sequence number is the last line of defence: a
+fork could not be committed even if the lock were bypassed.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
+from django.utils import timezone
 
-from carepath.audit.models import AuditAction, AuditEvent, AuditOutcome
-from carepath.errors import ApplicationError
+from carepath import policy
+from carepath.audit.chain_rows import as_stored_json, chain_entry
+from carepath.audit.models import AuditAction, AuditChainCheck, AuditChainHead, AuditEvent, AuditOutcome
+from carepath.audit.selectors import EventPage, TrailQuery, trail_page
+from carepath.audit.subjects import ACCOUNT
+from carepath.errors import ApplicationError, NotPermitted
+from carepath_core.audit_chain import CHAIN_VERSION, GENESIS_HASH, entry_hash
+
+HEAD_ID = 1
 
 
 def record_event(
@@ -24,12 +40,65 @@ def record_event(
     if not connection.in_atomic_block:
         raise ApplicationError("audit events must be written inside the transaction of the change")
     signed_in = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
-        actor=signed_in,
-        actor_label=actor_label or (signed_in.get_username() if signed_in is not None else ""),
-        action=action,
-        outcome=outcome,
-        subject_type=subject_type,
-        subject_id=str(subject_id),
-        details=details or {},
+    head = _locked_head()
+    fields: dict[str, Any] = {
+        "sequence": head.sequence + 1,
+        "occurred_at": timezone.now(),
+        "actor_ref": str(signed_in.pk) if signed_in is not None else "",
+        "actor_label": actor_label or (signed_in.get_username() if signed_in is not None else ""),
+        "actor_role": str(getattr(signed_in, "role", "") or ""),
+        "action": action,
+        "outcome": outcome,
+        "subject_type": subject_type,
+        "subject_id": str(subject_id),
+        "details": as_stored_json(details or {}),
+        "previous_hash": head.hash,
+        "hash_version": CHAIN_VERSION,
+    }
+    fields["hash"] = entry_hash(chain_entry(fields))
+    event = AuditEvent.objects.create(actor=signed_in, **fields)
+    AuditChainHead.objects.filter(pk=HEAD_ID).update(sequence=event.sequence, hash=event.hash)
+    return event
+
+
+def _locked_head() -> AuditChainHead:
+    """The head row, locked. It is rebuilt from the last event if missing (a flushed test database)."""
+    head = AuditChainHead.objects.select_for_update().filter(pk=HEAD_ID).first()
+    if head is not None:
+        return head
+    last = AuditEvent.objects.order_by("-sequence").values("sequence", "hash").first()
+    start = last or {"sequence": 0, "hash": GENESIS_HASH}
+    # Two writers may both find it missing; one insert wins, the other waits for it and does nothing.
+    AuditChainHead.objects.bulk_create([AuditChainHead(pk=HEAD_ID, **start)], ignore_conflicts=True)
+    return AuditChainHead.objects.select_for_update().get(pk=HEAD_ID)
+
+
+def record_chain_check(
+    *, intact: bool, events: int, last_sequence: int, last_hash: str, problem: str
+) -> None:
+    """Keep a verification result for the audit page (it is not itself an audit event)."""
+    AuditChainCheck.objects.create(
+        intact=intact, events=events, last_sequence=last_sequence, last_hash=last_hash, problem=problem
     )
+
+
+def read_audit_trail(
+    *, actor: Any, query: TrailQuery, before: int | None = None, after: int | None = None
+) -> EventPage:
+    """A page of the audit trail for a coordinator; the reading is itself recorded.
+
+    Filtered to one person, the event names that person's account as its subject, so their own
+    access log shows that a coordinator looked at the trail of their records.
+    """
+    if not policy.can_view_audit_trail(actor):
+        raise NotPermitted("only coordinators may read the audit trail")
+    with transaction.atomic():
+        page = trail_page(query, before=before, after=after)
+        record_event(
+            actor=actor,
+            action=AuditAction.AUDIT_TRAIL_READ,
+            subject_type=ACCOUNT if query.person_id is not None else "audit_trail",
+            subject_id=query.person_id if query.person_id is not None else "",
+            details={"filters": query.as_details(), "shown": len(page.events)},
+        )
+    return page

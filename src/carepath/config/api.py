@@ -7,8 +7,10 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from carepath.accounts.api import router as accounts_router
+from carepath.accounts.token_auth import document_bearer_tokens
 from carepath.crisis.api import router as crisis_router
 from carepath.decision.api import router as decision_router
 from carepath.decision.errors import RuleSetRefused
@@ -17,6 +19,8 @@ from carepath.errors import ApplicationError, NotPermitted
 from carepath.matching.api import router as matching_router
 from carepath.outcomes.api import router as outcomes_router
 from carepath.outcomes.report_api import router as reports_router
+from carepath.referrals.api import notices_router
+from carepath.referrals.api import router as referrals_router
 from carepath.screening.api import AnswersRefused
 from carepath.screening.api import router as screening_router
 from carepath.screening.errors import UnknownInstrument
@@ -24,7 +28,21 @@ from carepath.screening.payloads import problems_payload
 from carepath.web.api import router as system_router
 from carepath_core.errors import DomainError, InvalidData, UnknownRegion
 
-api = NinjaAPI(
+
+class CarepathAPI(NinjaAPI):
+    """Signing in with an API token happens in middleware (carepath.accounts.token_auth), before
+    any operation runs, so every operation sees the token's owner as `request.user`; the schema
+    says so beside the session cookie."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document_bearer_tokens(schema)
+        return schema
+
+
+api = CarepathAPI(
     title="Carepath API",
     version="1",
     description="Decide between peer and professional support, find services, stay safe, measure change.",
@@ -39,6 +57,8 @@ api.add_router("/", directory_router)
 api.add_router("/outcomes", outcomes_router)
 api.add_router("/reports", reports_router)
 api.add_router("/matches", matching_router)
+api.add_router("/referrals", referrals_router)
+api.add_router("/notifications", notices_router)
 
 
 def _problem(request: HttpRequest, message: str, status: int, **extra: Any) -> HttpResponse:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ImproperlyConfigured
@@ -106,3 +107,23 @@ def time_zone(env: Mapping[str, str], name: str, default: str) -> str:
             f"{name}={value!r} is not a known time zone; use a name such as Europe/London"
         ) from None
     return value
+
+
+def cache_config(env: Mapping[str, str], name: str) -> dict[str, Any]:
+    """The default cache from a URL: locmem:// (one per process), db://TABLE or redis://HOST:PORT/N.
+
+    API rate limits count requests in this cache, so with several server processes it must be one
+    they share (db:// or redis://); a local-memory cache counts in each process on its own.
+    """
+    raw = env.get(name, "").strip() or "locmem://"
+    scheme, _, rest = raw.partition("://")
+    if scheme == "locmem" and not rest:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "carepath"}
+    if scheme == "db" and rest.isidentifier():
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": rest}
+    if scheme in ("redis", "rediss") and rest:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
+    raise ImproperlyConfigured(
+        f"{name} must be locmem://, db://TABLE_NAME (after `carepath createcachetable`) or "
+        f"redis://HOST:PORT/DB (got '{raw}')."
+    )

@@ -40,6 +40,14 @@ PROBLEM_SCHEMA = {
         },
     },
 }
+CAPPED_SCHEMA = {
+    "type": "boolean",
+    "description": (
+        "Carepath's addition to the HSDS Page: true when more records match than this filtered list "
+        "serves (its first 1,000); total_items and total_pages then count the records served. "
+        "Narrow the filters to reach the others."
+    ),
+}
 API_META_SCHEMA = {
     "type": "object",
     "required": ["version", "profile", "openapi_url"],
@@ -78,7 +86,13 @@ def openapi_components() -> dict[str, Any]:
         "properties": {"id": {"type": "string"}, "last_modified": {"type": "string"}},
     }
     page_fields = {name: rule for name, rule in PAGE_SCHEMA["properties"].items() if name != "contents"}
-    components["hsds_page"] = {**PAGE_SCHEMA, "properties": page_fields}
+    # HSDS's Page allows more properties; Carepath says whether a filtered list was cut (docs/hsds.md).
+    page_fields["capped"] = CAPPED_SCHEMA
+    components["hsds_page"] = {
+        **PAGE_SCHEMA,
+        "required": [*PAGE_SCHEMA["required"], "capped"],
+        "properties": page_fields,
+    }
     components["hsds_problem"] = PROBLEM_SCHEMA
     components["hsds_api_meta"] = API_META_SCHEMA
     return components

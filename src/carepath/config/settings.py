@@ -14,6 +14,11 @@ Environment variables:
   CAREPATH_SUPPRESS_BELOW  counts under this are withheld from programme reports and exports (5)
   CAREPATH_TIME_ZONE  default time zone for directory opening hours and "open now" (Europe/London)
   EMAIL_BACKEND     default: print emails to the console
+  CAREPATH_STAFF_IDLE_MINUTES  minutes without activity before a staff sign-in ends (30)
+  CAREPATH_API_RATE_ANONYMOUS  API requests a minute per address without a login or token (120)
+  CAREPATH_API_RATE_SIGNED_IN  API requests a minute per API token or signed-in account (600)
+  CAREPATH_CACHE_URL  locmem:// (default, per process), db://TABLE or redis://HOST:PORT/N
+  CAREPATH_PROXY_COUNT  reverse proxies of our own in front of the app that add X-Forwarded-For (0)
 """
 
 from __future__ import annotations
@@ -22,8 +27,10 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from carepath.config.environment import (
+    cache_config,
     cutoff_overrides,
     flag,
     host_list,
@@ -64,6 +71,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "csp",
+    # Listed so the API's documentation page is served from its own static files, not from a CDN.
+    "ninja",
     "carepath.audit",
     "carepath.accounts",
     "carepath.directory",
@@ -73,12 +83,18 @@ INSTALLED_APPS = [
     "carepath.decision",
     "carepath.matching",
     "carepath.outcomes",
+    "carepath.referrals",
     "carepath.web",
     "carepath.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before everything that can answer by itself (static files, lock-out, rate limits), so that
+    # every response carries the policy.
+    "csp.middleware.CSPMiddleware",
+    "carepath.web.security.PermissionsPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -86,7 +102,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "carepath.web.idle_timeout.StaffIdleTimeoutMiddleware",
+    "carepath.accounts.token_auth.ApiTokenMiddleware",
+    "carepath.web.throttling.ApiThrottleMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -105,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "carepath.web.context_processors.page_frame",
+                "carepath.referrals.context_processors.unread_notices",
             ],
         },
     },
@@ -139,7 +158,7 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -153,6 +172,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# The same client address as the API rate limits, so both work behind reverse proxies.
+AXES_CLIENT_IP_CALLABLE = "carepath.web.requester.client_address"
 
 # Messages live in a signed cookie so pages (crisis help above all) never need the database for them.
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
@@ -177,8 +198,43 @@ if not PRODUCTION:
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Pages use only the site's own stylesheet and no scripts; charts are inline SVG styled by that
+# stylesheet (no style attributes). The API documentation page loads its scripts from /static/.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), payment=(), usb=()"
+)
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Staff sign-ins (peer supporters, professionals, coordinators) end after this long without a request.
+CAREPATH_STAFF_IDLE_MINUTES = whole_number(
+    ENV, "CAREPATH_STAFF_IDLE_MINUTES", default=30, minimum=1, maximum=24 * 60
+)
+# API requests a minute (carepath.web.throttling); counted in the default cache.
+CAREPATH_API_RATE_ANONYMOUS = whole_number(
+    ENV, "CAREPATH_API_RATE_ANONYMOUS", default=120, minimum=1, maximum=1_000_000
+)
+CAREPATH_API_RATE_SIGNED_IN = whole_number(
+    ENV, "CAREPATH_API_RATE_SIGNED_IN", default=600, minimum=1, maximum=1_000_000
+)
+CAREPATH_PROXY_COUNT = whole_number(ENV, "CAREPATH_PROXY_COUNT", default=0, minimum=0, maximum=5)
+# One cache per process by default; several server processes need a shared one for the rate limits.
+CACHES = {"default": cache_config(ENV, "CAREPATH_CACHE_URL")}
 CSRF_FAILURE_VIEW = "carepath.web.views.csrf_failure"
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True

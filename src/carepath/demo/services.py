@@ -24,6 +24,7 @@ from carepath.directory.services.search_index import refresh_search_entries
 from carepath.matching.models import PeerSupporterProfile
 from carepath.matching.profile_input import past_date, read_supporter_fields
 from carepath.outcomes.models import Episode
+from carepath.outcomes.report_rows import refresh_report_rows
 from carepath.outcomes.selectors import talking_therapies_rules
 from carepath.screening.models import Assessment
 from carepath.screening.selectors import instrument_registry
@@ -132,7 +133,7 @@ def load_demo_outcomes(*, episodes: int, seed: int, today: dt.date) -> int:
         people = User.objects.bulk_create(
             [_demo_person(item.number, seed) for item in generated], batch_size=500
         )
-        Episode.objects.bulk_create(
+        created = Episode.objects.bulk_create(
             [_episode_row(item, person, service_ids) for item, person in zip(generated, people, strict=True)],
             batch_size=500,
         )
@@ -144,6 +145,8 @@ def load_demo_outcomes(*, episodes: int, seed: int, today: dt.date) -> int:
             ],
             batch_size=1000,
         )
+        # bulk_create skips the outcomes services, so the programme report's rows are written here.
+        refresh_report_rows(episode.pk for episode in created)
         record_event(
             actor=None,
             actor_label="system",

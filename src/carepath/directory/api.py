@@ -14,7 +14,7 @@ import datetime as dt
 import math
 import re
 from collections import defaultdict
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NoReturn
 
 from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import reverse
@@ -81,7 +81,14 @@ Text = Annotated[str, PlainValidator(_text), WithJsonSchema({"type": "string", "
 
 
 class PageQuery(Schema):
-    page: int = Field(1, ge=1, description="The page to return, counting from 1.")
+    page: int = Field(
+        1,
+        ge=1,
+        description=(
+            "The page to return, counting from 1. A filtered list serves its first "
+            f"{selectors.FILTERED_LIMIT:,} records: a page starting past them is refused (422)."
+        ),
+    )
     per_page: int = Field(50, ge=1, le=100, description="Records per page, 1 to 100.")
     format: Literal["json"] = Field("json", description="Only `json`; `ndjson` streaming is not offered.")
 
@@ -90,19 +97,34 @@ class SearchQuery(PageQuery):
     search: Text = Field("", description="Records whose name or description holds this text (any case).")
 
 
+class WordsQuery(PageQuery):
+    search: Text = Field(
+        "",
+        description=(
+            "Full-text search: services whose name or description holds every word of this text "
+            "(stemmed; case and accents ignored)."
+        ),
+    )
+
+
 class TaggedQuery(SearchQuery):
     taxonomy_term_id: LinkedId = Field(None, description="Records an attribute gives this taxonomy term.")
     taxonomy_id: LinkedId = Field(None, description="Records an attribute gives a term of this taxonomy.")
 
 
-class ServiceQuery(TaggedQuery):
+class TaggedWordsQuery(WordsQuery):
+    taxonomy_term_id: LinkedId = Field(None, description="Records an attribute gives this taxonomy term.")
+    taxonomy_id: LinkedId = Field(None, description="Records an attribute gives a term of this taxonomy.")
+
+
+class ServiceQuery(TaggedWordsQuery):
     organization_id: LinkedId = Field(None, description="Services this organization provides.")
     modified_after: Moment = Field(None, description="Services last modified on or after this moment.")
     minimal: Flag = Field(False, description="Only each service's `id` and `last_modified` (wins over full).")
     full: Flag = Field(False, description="Fully nested services.")
 
 
-class ServiceAtLocationQuery(TaggedQuery):
+class ServiceAtLocationQuery(TaggedWordsQuery):
     organization_id: LinkedId = Field(None, description="Services this organization provides.")
     modified_after: Moment = Field(None, description="Whose service was last modified on or after this.")
     full: Flag = Field(False, description="Fully nested services at locations.")
@@ -129,7 +151,7 @@ def _filters(query: Schema) -> RecordFilters:
     return RecordFilters.from_mapping(query.model_dump())
 
 
-def _refuse(field: str, problem: str) -> None:
+def _refuse(field: str, problem: str) -> NoReturn:
     raise ValidationError([{"loc": ("query", field), "msg": problem, "type": "value_error"}])
 
 
@@ -203,6 +225,20 @@ def _organization_documents(rows: Rows, ids: list[str], *, full_services: bool) 
     return documents
 
 
+def _rows_page(
+    table: str, listing: selectors.Listing, query: PageQuery, reach: Reach, *, top_level: bool = True
+) -> RowsPage:
+    try:
+        return selectors.page_rows(table, listing, query.page, query.per_page, reach, top_level=top_level)
+    except selectors.BeyondServed as beyond:
+        _refuse(
+            "page",
+            f"this list is filtered, so it serves only its first {beyond.served:,} records "
+            f"(pages 1 to {math.ceil(beyond.served / query.per_page)} at per_page {query.per_page}); "
+            "narrow the filters, or list without them to page through everything",
+        )
+
+
 def _page(found: RowsPage, query: PageQuery, contents: list[dict[str, Any]]) -> JsonResponse:
     total_pages = math.ceil(found.total / query.per_page)
     return JsonResponse(
@@ -213,6 +249,7 @@ def _page(found: RowsPage, query: PageQuery, contents: list[dict[str, Any]]) -> 
             "page_number": query.page,
             "first_page": query.page == 1,
             "last_page": query.page >= total_pages,
+            "capped": found.capped,
         }
     )
 
@@ -254,9 +291,7 @@ def api_meta(request: HttpRequest) -> JsonResponse:
 )
 def list_services(request: HttpRequest, query: Query[ServiceQuery]) -> JsonResponse:
     reach = Reach.OWN if query.minimal else Reach.NESTED if query.full else Reach.EMBEDDED
-    found = selectors.page_rows(
-        "service", selectors.services(_filters(query)), query.page, query.per_page, reach
-    )
+    found = _rows_page("service", selectors.services(_filters(query)), query, reach)
     return _page(found, query, _documents("service", found.rows, found.ids, reach))
 
 
@@ -281,7 +316,7 @@ def list_service_at_locations(request: HttpRequest, query: Query[ServiceAtLocati
         _refuse("proximity", "needs a postcode to measure from")
     reach = Reach.NESTED if query.full else Reach.EMBEDDED
     filtered = selectors.service_at_locations(_filters(query))
-    found = selectors.page_rows("service_at_location", filtered, query.page, query.per_page, reach)
+    found = _rows_page("service_at_location", filtered, query, reach)
     return _page(found, query, _documents("service_at_location", found.rows, found.ids, reach))
 
 
@@ -306,7 +341,7 @@ def list_organizations(request: HttpRequest, query: Query[OrganizationQuery]) ->
     full = query.full or query.full_service
     reach = Reach.NESTED if full else Reach.EMBEDDED
     filtered = selectors.organizations(_filters(query))
-    found = selectors.page_rows("organization", filtered, query.page, query.per_page, reach, top_level=False)
+    found = _rows_page("organization", filtered, query, reach, top_level=False)
     if full:
         contents = _organization_documents(found.rows, found.ids, full_services=query.full_service)
     else:
@@ -336,9 +371,7 @@ def get_organization(
     openapi_extra=_page_of(component_ref("taxonomy")),
 )
 def list_taxonomies(request: HttpRequest, query: Query[SearchQuery]) -> JsonResponse:
-    found = selectors.page_rows(
-        "taxonomy", selectors.taxonomies(_filters(query)), query.page, query.per_page, Reach.NESTED
-    )
+    found = _rows_page("taxonomy", selectors.taxonomies(_filters(query)), query, Reach.NESTED)
     return _page(found, query, _documents("taxonomy", found.rows, found.ids, Reach.NESTED))
 
 
@@ -359,9 +392,7 @@ def get_taxonomy(request: HttpRequest, id: RecordId) -> JsonResponse:
     openapi_extra=_page_of(component_ref("taxonomy_term")),
 )
 def list_taxonomy_terms(request: HttpRequest, query: Query[TaxonomyTermQuery]) -> JsonResponse:
-    found = selectors.page_rows(
-        "taxonomy_term", selectors.taxonomy_terms(_filters(query)), query.page, query.per_page, Reach.NESTED
-    )
+    found = _rows_page("taxonomy_term", selectors.taxonomy_terms(_filters(query)), query, Reach.NESTED)
     return _page(found, query, _documents("taxonomy_term", found.rows, found.ids, Reach.NESTED))
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from carepath.directory import views_manage
+from carepath.directory import views_manage, views_manage_details
 
 urlpatterns = [
     path("manage/", views_manage.service_listings, name="manage_services"),
@@ -35,4 +35,37 @@ urlpatterns = [
         name="manage_service_checked",
     ),
     path("manage/locations/<str:location_id>/edit/", views_manage.location_edit, name="manage_location_edit"),
+    # What describes one service: cost options, languages, opening hours (views_manage_details).
+    path("manage/services/<str:service_id>/", views_manage_details.service_page, name="manage_service"),
+    path(
+        "manage/services/<str:service_id>/costs/add/",
+        views_manage_details.cost_option_add,
+        name="manage_cost_option_add",
+    ),
+    path(
+        "manage/cost-options/<str:cost_option_id>/edit/",
+        views_manage_details.cost_option_edit,
+        name="manage_cost_option_edit",
+    ),
+    path(
+        "manage/cost-options/<str:cost_option_id>/remove/",
+        views_manage_details.cost_option_remove,
+        name="manage_cost_option_remove",
+    ),
+    path(
+        "manage/services/<str:service_id>/languages/add/",
+        views_manage_details.language_add,
+        name="manage_language_add",
+    ),
+    path(
+        "manage/languages/<str:language_id>/remove/",
+        views_manage_details.language_remove,
+        name="manage_language_remove",
+    ),
+    path("manage/services/<str:service_id>/hours/", views_manage_details.opening_hours, name="manage_hours"),
+    path(
+        "manage/services/<str:service_id>/hours/<str:link_id>/",
+        views_manage_details.opening_hours,
+        name="manage_hours_at",
+    ),
 ]

@@ -239,6 +239,7 @@ def service_edit(request: HttpRequest, service_id: str) -> HttpResponse:
         "freshness": listings.freshness_of(service),
         "stale_days": listings.stale_after_days(),
         "back": back,
+        "details_url": reverse("manage_service", args=[service.pk]),
     }
     return _form_page(request, form, save, context)
 

@@ -58,3 +58,55 @@ class Episode(models.Model):
     @property
     def is_open(self) -> bool:
         return self.ended_on is None
+
+
+class EpisodeReportRow(models.Model):
+    """What the programme report needs from one episode, kept beside it (one row per episode).
+
+    Derived data, never typed in: `report_rows.refresh_report_rows` writes it from the episode and
+    its person's check-ins, in the same transaction as every change to either, so the report reads
+    one narrow row per episode and lets the database add the rows up (docs/decisions/0003). The flags
+    are what the episode adds to its group's counts, decided by `carepath_core` (`episode_counts`),
+    never by SQL; `definitions` says which version of those definitions decided them.
+    """
+
+    episode = models.OneToOneField(
+        Episode, primary_key=True, on_delete=models.CASCADE, related_name="report_row"
+    )
+    # Copied from the episode so the report filters and groups without a join.
+    pathway = models.CharField(max_length=16, choices=Pathway.choices)
+    service = models.ForeignKey(
+        "directory.Service", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ended_on = models.DateField(null=True, blank=True)
+    # What the definitions were given: the first and last totals inside the episode's dates, where
+    # the measure has at least two check-ins there.
+    sessions_attended = models.PositiveIntegerField()
+    depression_first = models.PositiveSmallIntegerField(null=True, blank=True)
+    depression_last = models.PositiveSmallIntegerField(null=True, blank=True)
+    anxiety_first = models.PositiveSmallIntegerField(null=True, blank=True)
+    anxiety_last = models.PositiveSmallIntegerField(null=True, blank=True)
+    # What the episode adds to its group's counts.
+    started = models.BooleanField()
+    dropped_out = models.BooleanField()
+    finished = models.BooleanField()
+    scored = models.BooleanField()
+    not_case_at_start = models.BooleanField()
+    recovered = models.BooleanField()
+    reliable_improvement = models.BooleanField()
+    reliable_recovery = models.BooleanField()
+    reliable_deterioration = models.BooleanField()
+    wait_days = models.PositiveIntegerField(null=True, blank=True)
+    # Whole cents, so that a sum is exact on SQLite too (which would add decimals as floats).
+    cost_cents = models.BigIntegerField(null=True, blank=True)
+    costed_recovered = models.BooleanField()
+    definitions = models.CharField(max_length=16)
+
+    class Meta:
+        # No index on ended_on: a report period is usually months long, and reading that share of
+        # narrow rows through an index is slower than scanning them all (SQLite, 200,000 episodes).
+        verbose_name = _("episode report row")
+        verbose_name_plural = _("episode report rows")
+
+    def __str__(self) -> str:
+        return f"report row of episode {self.episode_id}"

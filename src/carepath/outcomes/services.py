@@ -1,5 +1,6 @@
-"""Changing episodes of support: start one, count a session, end it. Each change is audited in
-its own transaction; a refused change stores nothing and names the field at fault."""
+"""Changing episodes of support: start one, count a session, end it. Each change is audited, and the
+episode's report row rewritten, in its own transaction; a refused change stores nothing and names
+the field at fault."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from carepath.directory.models import Service
 from carepath.errors import FieldProblem, NotPermitted
 from carepath.outcomes import selectors
 from carepath.outcomes.models import Episode, Pathway
+from carepath.outcomes.report_rows import refresh_person_report_rows
 
 
 def start_episode(
@@ -51,6 +53,8 @@ def start_episode(
             started_on=started_on,
             requested_on=requested_on,
         )
+        # Check-ins kept before the episode was recorded may already fall inside its dates.
+        refresh_person_report_rows(person.pk)
         record_event(
             actor=person,
             action=AuditAction.EPISODE_STARTED,
@@ -72,6 +76,7 @@ def record_session(*, actor: Any, episode: Episode, today: dt.date | None = None
         Episode.objects.filter(pk=episode.pk).update(sessions_attended=F("sessions_attended") + 1)
         Episode.objects.filter(pk=episode.pk, first_contact_on__isnull=True).update(first_contact_on=today)
         episode.refresh_from_db()
+        refresh_person_report_rows(episode.person_id)
         record_event(
             actor=actor,
             action=AuditAction.EPISODE_SESSION_RECORDED,
@@ -92,6 +97,7 @@ def end_episode(*, actor: Any, episode: Episode, ended_on: dt.date, today: dt.da
     with transaction.atomic():
         episode.ended_on = ended_on
         episode.save(update_fields=["ended_on", "updated_at"])
+        refresh_person_report_rows(episode.person_id)
         record_event(
             actor=actor,
             action=AuditAction.EPISODE_ENDED,

@@ -12,6 +12,7 @@ from carepath import policy
 from carepath.audit.models import AuditAction
 from carepath.audit.services import record_event
 from carepath.errors import NotPermitted
+from carepath.outcomes.report_rows import check_in_changed
 from carepath.safety.services import raise_risk_flag_if_allowed
 from carepath.screening.models import Assessment
 from carepath.screening.selectors import caseness_cutoff, instrument
@@ -59,6 +60,8 @@ def save_assessment(
             details={"instrument": definition.code, "risk": decision.crisis_first},
         )
         raise_risk_flag_if_allowed(person=person, assessment=assessment, decision=decision)
+        # The programme report keeps each episode's first and last scores; this one may change them.
+        check_in_changed(person_id=person.pk, instrument_code=definition.code)
     return SavedCheckIn(assessment=assessment, result=result, safety=decision)
 
 

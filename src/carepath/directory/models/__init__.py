@@ -18,7 +18,7 @@ from carepath.directory.models.organizations import (
     Program,
     Url,
 )
-from carepath.directory.models.search import SearchEntry, SearchPoint
+from carepath.directory.models.search import SearchEntry, SearchPoint, UnlistedEntry
 from carepath.directory.models.services import (
     CostOption,
     RequiredDocument,
@@ -96,6 +96,7 @@ __all__ = [
     "Taxonomy",
     "TaxonomyTerm",
     "Unit",
+    "UnlistedEntry",
     "Url",
     "new_hsds_id",
 ]

@@ -41,6 +41,11 @@ class Location(HsdsRecord):
     class Meta:
         verbose_name = _("location")
         verbose_name_plural = _("locations")
+        # The HSDS API's proximity (selectors.hsds_filters): the box around the circle, then the
+        # haversine, from the index alone.
+        indexes = [
+            models.Index(fields=["latitude", "longitude", "position_usable", "id"], name="location_position")
+        ]
 
     def __str__(self) -> str:
         return str(self.name or self.id)

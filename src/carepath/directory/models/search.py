@@ -55,3 +55,18 @@ class SearchPoint(models.Model):
 
     def __str__(self) -> str:
         return f"({self.latitude}, {self.longitude})"
+
+
+class UnlistedEntry(models.Model):
+    """A service people's search does not list (one that is not active), kept findable by its words.
+
+    The HSDS API lists every service whatever its status, and coordinators manage them all; their
+    word searches read the text index for the listed services and this one for the rest. Its words
+    live in each backend's full-text structure keyed by `UnlistedEntry.id`, made by
+    `carepath.directory.record_words`; `services.search_index` keeps both indexes in step.
+    """
+
+    service_id = models.CharField(max_length=36, unique=True)
+
+    def __str__(self) -> str:
+        return f"unlisted entry for {self.service_id}"

@@ -63,6 +63,10 @@ EDITABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         *("attention", "address_1", "address_2", "city", "region", "state_province", "postal_code"),
         *("country", "address_type"),
     ),
+    # What describes a service (`editing_details`, `editing_hours`): the columns its pages edit.
+    "cost_option": ("option", "amount", "currency", "amount_description", "valid_from", "valid_to"),
+    "language": ("name", "code", "note"),
+    "schedule": ("freq", "byday", "opens_at", "closes_at", "timezone", "description", "attending_type"),
 }
 WEB_ADDRESS_COLUMNS = ("website", "url", "logo")
 URI_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")

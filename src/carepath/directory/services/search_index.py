@@ -6,6 +6,7 @@ listing that is not there or misses one that is. `rebuild_search_index` remakes 
 (`carepath search-index rebuild`), a chunk of services at a time in bounded memory.
 
 Only active services are indexed: an inactive, defunct or closed service is not offered to people.
+The others go to the unlisted index (`record_words`), so the HSDS API and coordinators still find them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from carepath.directory.models import SearchEntry, SearchPoint
+from carepath.directory.record_words import clear_unlisted, forget_unlisted, remember_unlisted
 from carepath.directory.selectors.search_facts import ServiceFacts, all_service_ids, service_facts
 from carepath.directory.text_index import Document, fine_place_token, online_token, place_token, text_index
 from carepath.errors import ApplicationError
@@ -63,6 +65,7 @@ def rebuild_search_index(progress: Progress | None = None) -> int:
     with transaction.atomic():
         with connection.cursor() as cursor:
             text_index().clear(cursor)
+        clear_unlisted()
         SearchPoint.objects.all().delete()
         SearchEntry.objects.all().delete()
         after = ""
@@ -75,6 +78,7 @@ def rebuild_search_index(progress: Progress | None = None) -> int:
 
 
 def _replace(service_ids: Sequence[str]) -> int:
+    forget_unlisted(service_ids)
     old = list(SearchEntry.objects.filter(service_id__in=service_ids).values_list("id", flat=True))
     if old:
         with connection.cursor() as cursor:
@@ -87,6 +91,8 @@ def _replace(service_ids: Sequence[str]) -> int:
 def _insert(facts: dict[str, ServiceFacts]) -> int:
     offset = _default_offset_minutes()
     active = [item for item in facts.values() if item.service["status"] == "active"]
+    # The others stay findable by their words for the HSDS API and coordinators (record_words).
+    remember_unlisted([item.service for item in facts.values() if item.service["status"] != "active"])
     entries = [_entry(item, offset) for item in active]
     SearchEntry.objects.bulk_create(entries, batch_size=500)
     if any(entry.pk is None for entry in entries):  # a database that cannot return new ids

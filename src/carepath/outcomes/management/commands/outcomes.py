@@ -1,4 +1,5 @@
-"""`carepath outcomes remind-due [--days N] [--dry-run]`: check-in reminders, meant for cron."""
+"""`carepath outcomes remind-due [--days N] [--dry-run]`: check-in reminders, meant for cron.
+`carepath outcomes rebuild-report-rows [--all]`: write the programme report's rows per episode."""
 
 from __future__ import annotations
 
@@ -7,13 +8,16 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from carepath.outcomes import services
+from carepath.outcomes import report_rows, services
 
 BAD_INPUT = 2
 
 
 class Command(BaseCommand):
-    help = "Outcome tasks. remind-due: email people whose open episode has had no check-in for a while."
+    help = (
+        "Outcome tasks. remind-due: email people whose open episode has had no check-in for a while. "
+        "rebuild-report-rows: write the programme report's rows that are missing or out of date."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -25,8 +29,22 @@ class Command(BaseCommand):
             help="days without a check-in before a reminder (default: CAREPATH_CHECKIN_DAYS, 14)",
         )
         remind.add_argument("--dry-run", action="store_true", help="count who is due; send nothing")
+        rebuild = sub.add_parser(
+            "rebuild-report-rows",
+            help="write the report rows that are missing or from other outcome definitions",
+        )
+        rebuild.add_argument("--all", action="store_true", help="rewrite every episode's row")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "rebuild-report-rows":
+
+            def progress(done: int) -> None:
+                if options["verbosity"] > 1:
+                    self.stderr.write(f"{done} episodes ...")
+
+            written = report_rows.rebuild_report_rows(everything=options["all"], progress=progress)
+            self.stdout.write(f"{written} episodes' report rows written.")
+            return
         days = options["days"] if options["days"] is not None else settings.CAREPATH_CHECKIN_DAYS
         if days < 1:
             raise CommandError("--days: must be a whole number of at least 1", returncode=BAD_INPUT)

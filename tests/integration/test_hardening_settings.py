@@ -1,0 +1,71 @@
+"""Hardening settings as a production start-up reads them, in a fresh process each time."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+PRODUCTION = {"CAREPATH_ENV": "production", "SECRET_KEY": "x" * 64, "ALLOWED_HOSTS": "carepath.example"}
+HARDENING_VARIABLES = (
+    "CAREPATH_STAFF_IDLE_MINUTES",
+    "CAREPATH_API_RATE_ANONYMOUS",
+    "CAREPATH_API_RATE_SIGNED_IN",
+    "CAREPATH_CACHE_URL",
+    "CAREPATH_PROXY_COUNT",
+)
+
+
+def settings_in_a_new_process(names: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+    code = (
+        "import json; from carepath.config import settings as s; "
+        f"print(json.dumps([getattr(s, n) for n in {names!r}]))"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in HARDENING_VARIABLES and k != "CAREPATH_ENV"}
+    return subprocess.run(
+        [sys.executable, "-c", code], env={**clean, **env}, capture_output=True, text=True, check=False
+    )
+
+
+def test_production_cookies_are_secure_and_same_site_lax() -> None:
+    names = ["SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SESSION_COOKIE_SAMESITE", "CSRF_COOKIE_SAMESITE"]
+    result = settings_in_a_new_process([*names, "SECURE_HSTS_SECONDS"], **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [True, True, "Lax", "Lax", 31536000]
+
+
+def test_the_defaults() -> None:
+    result = settings_in_a_new_process(
+        [
+            "CAREPATH_STAFF_IDLE_MINUTES",
+            "CAREPATH_API_RATE_ANONYMOUS",
+            "CAREPATH_API_RATE_SIGNED_IN",
+            "CACHES",
+        ]
+    )
+    idle, anonymous, signed_in, caches = json.loads(result.stdout)
+    assert (idle, anonymous, signed_in) == (30, 120, 600)
+    assert caches["default"]["BACKEND"].endswith("LocMemCache")
+
+
+def test_the_variables_are_read() -> None:
+    result = settings_in_a_new_process(
+        ["CAREPATH_STAFF_IDLE_MINUTES", "CAREPATH_API_RATE_ANONYMOUS", "CAREPATH_PROXY_COUNT", "CACHES"],
+        CAREPATH_STAFF_IDLE_MINUTES="15",
+        CAREPATH_API_RATE_ANONYMOUS="30",
+        CAREPATH_PROXY_COUNT="1",
+        CAREPATH_CACHE_URL="db://carepath_cache",
+    )
+    idle, anonymous, proxies, caches = json.loads(result.stdout)
+    assert (idle, anonymous, proxies) == (15, 30, 1)
+    assert caches["default"] == {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "carepath_cache",
+    }
+
+
+def test_a_bad_value_stops_start_up_naming_the_variable() -> None:
+    result = settings_in_a_new_process(["DEBUG"], CAREPATH_STAFF_IDLE_MINUTES="0")
+    assert result.returncode != 0
+    assert "CAREPATH_STAFF_IDLE_MINUTES must be a whole number from 1 to 1440 (got '0')" in result.stderr
