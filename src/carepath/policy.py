@@ -105,6 +105,12 @@ def can_view_programme_outcomes(actor: Any) -> bool:
     return is_coordinator(actor)
 
 
+def can_import_episode_costs(actor: Any) -> bool:
+    """Coordinators bring in costs from the programme's finance records (by episode id, so no
+    person's episode is shown to them); the command line needs no account."""
+    return is_coordinator(actor)
+
+
 def can_edit_supporter_profile(actor: Any, owner: Any) -> bool:
     """A peer supporter edits their own profile and nobody else's."""
     return _role(actor) is Role.PEER_SUPPORTER and actor.pk == owner.pk

@@ -62,6 +62,7 @@ ROLE_RULES = {
     "can_view_audit_trail": {"coordinator"},
     "can_manage_directory": {"coordinator"},
     "can_view_programme_outcomes": {"coordinator"},
+    "can_import_episode_costs": {"coordinator"},
     "can_ask_for_matches": {"help_seeker"},
 }
 

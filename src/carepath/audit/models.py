@@ -43,6 +43,7 @@ class AuditAction(models.TextChoices):
     EPISODE_SESSION_RECORDED = "episode.session_recorded", _("Session recorded in an episode")
     EPISODE_ENDED = "episode.ended", _("Episode of support ended")
     CHECK_IN_REMINDER_SENT = "episode.reminder_sent", _("Check-in reminder sent")
+    OUTCOMES_COSTS_IMPORTED = "outcomes.costs_imported", _("Episode costs imported")
     OUTCOMES_REPORT_READ = "report.outcomes_read", _("Programme outcomes report read")
     SUPPORTER_PROFILE_SAVED = "matching.supporter_profile_saved", _("Peer supporter profile saved")
     PROFESSIONAL_PROFILE_SAVED = "matching.professional_profile_saved", _("Professional profile saved")

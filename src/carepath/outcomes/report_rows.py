@@ -9,6 +9,7 @@ episode or a check-in that falls inside one rewrites the rows it touches, in the
 - deleting a check-in, by any route (`outcomes.signals`, on `post_delete`): `update_only`, because
   the check-in may be going with its person, whose episodes and rows are being deleted too;
 - loading demo episodes (`demo.services.load_demo_outcomes`);
+- importing episodes' costs (`outcomes.cost_import.set_episode_costs`, through `lock_episode_people`);
 - `migrate` and `carepath outcomes rebuild-report-rows`, for rows missing or written by other
   definitions (an upgraded database, a release that changes a definition).
 
@@ -62,6 +63,13 @@ def refresh_person_report_rows(person_id: Any, *, update_only: bool = False) -> 
         _lock_people(User.objects.filter(pk=person_id))
         ids = list(Episode.objects.filter(person_id=person_id).values_list("pk", flat=True))
         return refresh_report_rows(ids, update_only=update_only)
+
+
+def lock_episode_people(episode_ids: Iterable[int]) -> None:
+    """Lock the people of these episodes before changing the episodes, as every writer does."""
+    _lock_people(
+        User.objects.filter(pk__in=Episode.objects.filter(pk__in=list(episode_ids)).values("person_id"))
+    )
 
 
 def _lock_people(people: QuerySet[Any]) -> None:
