@@ -58,18 +58,7 @@ def definitions_version() -> str:
 
 def report_rows(query: ReportQuery) -> QuerySet[EpisodeReportRow]:
     """Rows of ended episodes matching the filters, the same filters `report_episodes` applies."""
-    found = EpisodeReportRow.objects.filter(ended_on__isnull=False)
-    if query.date_from is not None:
-        found = found.filter(ended_on__gte=query.date_from)
-    if query.date_to is not None:
-        found = found.filter(ended_on__lte=query.date_to)
-    if query.service_id is not None:
-        found = found.filter(service_id=query.service_id)
-    if query.organisation_id is not None:
-        found = found.filter(service__organization_id=query.organisation_id)
-    if query.pathway is not None:
-        found = found.filter(pathway=query.pathway)
-    return found.order_by()
+    return report_selectors.ended_matching(EpisodeReportRow.objects.all(), query)
 
 
 def row_tallies(query: ReportQuery) -> tuple[dict[str, GroupTally], int]:

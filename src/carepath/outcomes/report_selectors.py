@@ -48,7 +48,12 @@ class _NextDay(Func):
 
 def report_episodes(query: ReportQuery) -> QuerySet[Episode]:
     """Ended episodes matching the filters; an episode belongs to the period it ended in."""
-    found = Episode.objects.filter(ended_on__isnull=False)
+    return ended_matching(Episode.objects.all(), query)
+
+
+def ended_matching(found: QuerySet[Any], query: ReportQuery) -> QuerySet[Any]:
+    """The ended rows matching the report's filters: episodes, or their report rows (same fields)."""
+    found = found.filter(ended_on__isnull=False)
     if query.date_from is not None:
         found = found.filter(ended_on__gte=query.date_from)
     if query.date_to is not None:
