@@ -28,6 +28,7 @@ NOT_A_PERSONS_RECORD = {
     "matching",
     "outcomes",
     "outcomes_report",
+    "episode_costs",  # a finance import: counts only, no episode or person named
     "rule_set",
     "audit_trail",
 }
