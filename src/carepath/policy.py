@@ -45,6 +45,11 @@ def can_view_own_access_log(actor: Any) -> bool:
     return _role(actor) is not None
 
 
+def can_manage_api_token(actor: Any, token: Any) -> bool:
+    """A personal API token is its owner's alone to revoke; nobody else, coordinators included."""
+    return _role(actor) is not None and actor.pk == token.owner_id
+
+
 def can_manage_directory(actor: Any) -> bool:
     return is_coordinator(actor)
 

@@ -125,3 +125,15 @@ def test_the_command_names_what_is_wrong(personas: dict[str, Any], args: list[st
     with pytest.raises(CommandError, match=message) as refusal:
         call_command("token", *args)
     assert refusal.value.returncode == 2
+
+
+def test_only_the_owner_may_manage_a_token(personas: dict[str, Any]) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    from carepath import policy
+
+    token, _text = token_services.create_token(owner=personas["help_seeker"])
+    assert policy.can_manage_api_token(personas["help_seeker"], token)
+    for who in ("other_help_seeker", "peer_supporter", "professional", "coordinator"):
+        assert not policy.can_manage_api_token(personas[who], token), who
+    assert not policy.can_manage_api_token(AnonymousUser(), token)

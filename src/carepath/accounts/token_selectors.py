@@ -18,11 +18,6 @@ def tokens_of(owner: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(owner=owner)
 
 
-def token_of(owner: User, token_id: int) -> ApiToken | None:
-    """One of the owner's tokens; None for someone else's, so it cannot be told from a missing one."""
-    return ApiToken.objects.filter(owner=owner, pk=token_id).first()
-
-
 def token_by_id(token_id: int) -> ApiToken | None:
     return ApiToken.objects.select_related("owner").filter(pk=token_id).first()
 

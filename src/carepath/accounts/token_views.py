@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from carepath import policy
 from carepath.accounts import token_selectors, token_services
 from carepath.accounts.forms import ApiTokenForm
 from carepath.accounts.views import render_account_page
@@ -43,9 +44,9 @@ def api_token_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    token = token_selectors.token_of(request.user, token_id)  # type: ignore[arg-type]
-    if token is None:
-        raise Http404
+    token = token_selectors.token_by_id(token_id)
+    if token is None or not policy.can_manage_api_token(request.user, token):
+        raise Http404  # someone else's token is as unknown as a missing one
     token_services.revoke_token(token=token, actor=request.user)  # type: ignore[arg-type]
     messages.success(
         request, _("The token “%(name)s” is revoked. It no longer works.") % {"name": token.name}
