@@ -59,6 +59,27 @@ class AuditAction(models.TextChoices):
     TOKEN_CREATED = "account.token_created", _("API token created")
     TOKEN_REVOKED = "account.token_revoked", _("API token revoked")
     AUDIT_TRAIL_READ = "audit.trail_read", _("Audit trail read")
+    # Issue 8: two-factor sign-in, encryption keys, consent to share, reads of sensitive records,
+    # the person's rights, backups.
+    TWO_FACTOR_ENABLED = "auth.two_factor_enabled", _("Two-factor sign-in turned on")
+    TWO_FACTOR_DISABLED = "auth.two_factor_disabled", _("Two-factor sign-in turned off")
+    TWO_FACTOR_VERIFIED = "auth.two_factor_verified", _("Two-factor code accepted")
+    TWO_FACTOR_FAILED = "auth.two_factor_failed", _("Two-factor code refused")
+    KEYS_ROTATED = "system.keys_rotated", _("Encryption key rotated")
+    SHARING_GRANTED = "consent.sharing_granted", _("Sharing allowed")
+    SHARING_CHANGED = "consent.sharing_changed", _("Sharing changed")
+    SHARING_WITHDRAWN = "consent.sharing_withdrawn", _("Sharing withdrawn")
+    SHARED_RECORD_VIEWED = "consent.shared_record_viewed", _("Shared record viewed")
+    SAFETY_PLAN_VIEWED = "safety_plan.viewed", _("Safety plan viewed")
+    REFERRAL_VIEWED = "referral.viewed", _("Referral viewed")
+    NOTES_VIEWED = "referral.notes_viewed", _("Notes viewed")
+    NOTE_WRITTEN = "referral.note_written", _("Note written")
+    CONTACT_LOG_VIEWED = "referral.contact_log_viewed", _("Contact log viewed")
+    EPISODE_VIEWED = "episode.viewed", _("Episode of support viewed")
+    ACCOUNT_EXPORTED = "account.exported", _("Account data exported")
+    ACCOUNT_ERASED = "account.erased", _("Account erased")
+    BACKUP_MADE = "system.backup_made", _("Backup made")
+    BACKUP_RESTORED = "system.backup_restored", _("Backup restored")
 
 
 class AuditOutcome(models.TextChoices):
