@@ -214,7 +214,7 @@ def directory_rows() -> dict[str, list[dict[str, Any]]]:
             _language(1, "peer_group", "en", "English"),
             _language(2, "peer_group", "pl", "Polish"),
             _language(3, "counselling", "en", "English"),
-            _language(4, "ecoute", "fr", "French"),
+            _language(4, "ecoute", "fr-CA", "French"),  # a tag, as real directories send
             _language(5, "line", "en", "English"),
         ],
         "service_capacity": [

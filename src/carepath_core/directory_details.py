@@ -85,6 +85,16 @@ def cost_problems(stored: Mapping[str, Any]) -> Problems:
     return problems
 
 
+def filter_language(code: str) -> str:
+    """The language the search filter knows a service by: the code's first subtag, lower case.
+
+    HSDS asks for a bare ISO 639 code, but real directories send tags such as `en-GB` or `pt_BR`.
+    The record keeps what was sent (an export gives it back unchanged); the filter files it under
+    `en` or `pt`, or a person asking for English would never find it.
+    """
+    return re.split(r"[-_]", code.strip().lower(), maxsplit=1)[0]
+
+
 def language_code_problem(code: str) -> str:
     """Why `code` (lower case) is not a bare ISO 639 code; empty when it is one."""
     if LANGUAGE_CODE.match(code):

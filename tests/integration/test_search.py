@@ -121,6 +121,12 @@ def test_language_modality_support_type_topic_age_and_capacity() -> None:
     assert names(near="London", capacity="true") == ["Harbour Anxiety Peer Group"]
 
 
+def test_a_language_tag_is_found_by_its_language() -> None:
+    # The Montréal line's language is stored as `fr-CA`, as imported; the filter knows it as `fr`.
+    assert names(q="ecoute", language="fr") == ["Montréal Écoute"]
+    assert names(q="ecoute", language="en") == []
+
+
 def test_cards_carry_the_ten_dimension_facts() -> None:
     page = find_services(
         {"q": ["anxiety peer group"], "near": ["London"]}, home_country="GB", now=MONDAY_10_LONDON

@@ -7,7 +7,13 @@ from decimal import Decimal
 
 import pytest
 
-from carepath_core.directory_details import cost_problems, kinds_of, language_code_problem, with_kinds
+from carepath_core.directory_details import (
+    cost_problems,
+    filter_language,
+    kinds_of,
+    language_code_problem,
+    with_kinds,
+)
 
 
 def test_ticked_kinds_are_written_into_the_words_when_missing() -> None:
@@ -67,3 +73,11 @@ def test_bare_iso_639_codes_are_accepted(code: str) -> None:
 )
 def test_other_codes_are_refused_with_the_reason(code: str, words: str) -> None:
     assert words in language_code_problem(code)
+
+
+@pytest.mark.parametrize(
+    ("code", "language"),
+    [("en", "en"), ("en-GB", "en"), ("pt_BR", "pt"), (" FR-ca ", "fr"), ("zh-Hant-TW", "zh"), ("yue", "yue")],
+)
+def test_the_filter_knows_a_tagged_language_by_its_first_subtag(code: str, language: str) -> None:
+    assert filter_language(code) == language

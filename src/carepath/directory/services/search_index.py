@@ -24,6 +24,7 @@ from carepath.directory.record_words import clear_unlisted, forget_unlisted, rem
 from carepath.directory.selectors.search_facts import ServiceFacts, all_service_ids, service_facts
 from carepath.directory.text_index import Document, fine_place_token, online_token, place_token, text_index
 from carepath.errors import ApplicationError
+from carepath_core.directory_details import filter_language
 from carepath_core.directory_freshness import last_checked
 from carepath_core.search import geo, hours
 from carepath_core.search.costs import summarise_costs
@@ -178,7 +179,7 @@ def _entry(item: ServiceFacts, offset: int) -> SearchEntry:
         online=bool(modalities & {"online", "phone"}),
         located=bool(_positions(item)),
         modalities=_bars(modalities),
-        languages=_bars(str(row["code"] or "").lower() for row in item.languages),
+        languages=_bars(filter_language(str(row["code"] or "")) for row in item.languages),
         topics=_bars(service["lived_experience_topics"] or ()),
         cost_kinds=_bars(costs.kinds),
         cost_lowest=costs.lowest_amount,
