@@ -28,6 +28,9 @@ class Organization(HsdsRecord):
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        # The coordinators' list pages through organisations by name; without this each page
+        # sorted every name in the directory first.
+        indexes = [models.Index(fields=["name", "id"], name="organization_name_id")]
 
     def __str__(self) -> str:
         return str(self.name)
