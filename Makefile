@@ -36,11 +36,14 @@ run: install
 	$(BIN)/carepath search-index rebuild --if-empty
 	$(BIN)/carepath serve --port $(PORT)
 
-## make check: ruff, mypy (strict on the core), import-linter contracts
+## make check: ruff, mypy (strict on the core), import-linter contracts, bandit, pip-audit
+## (docs/security.md, "Static analysis": what each accepted finding is and why)
 check: install-dev
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/bandit -c pyproject.toml -r src -q
+	$(BIN)/pip-audit -r requirements/dev.txt --no-deps --disable-pip --progress-spinner off
 
 ## make test: check, then the suite on SQLite (with browser journeys) and on a throwaway PostgreSQL 15
 test: install-dev browser

@@ -11,6 +11,10 @@ import os
 import sys
 
 SETTINGS_MODULE = "carepath.config.settings"
+# gunicorn's access log line. Its default has the client address, the query string (search words,
+# postcodes, the audit page's usernames), the referring page and the browser; this keeps the method,
+# the path (ids only), the status, the size and the time taken.
+ACCESS_LOG_FORMAT = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -51,6 +55,8 @@ def serve(args: list[str]) -> None:
         str(options.workers),
         "--access-logfile",
         "-",
+        "--access-logformat",
+        ACCESS_LOG_FORMAT,
         "--forwarded-allow-ips",
         os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
     ]

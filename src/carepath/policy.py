@@ -65,8 +65,11 @@ def can_keep_assessments(actor: Any) -> bool:
 
 
 def can_view_assessment(actor: Any, assessment: Any) -> bool:
-    """Only the person themself for now; sharing with supporters comes with consent-scoped sharing."""
-    return _role(actor) is not None and actor.pk == assessment.person_id
+    """The person themself, or a supporter they share their check-in results with (see
+    "Consent-scoped sharing" below)."""
+    if _role(actor) is None:
+        return False
+    return actor.pk == assessment.person_id or _sees_shared(actor, assessment.person_id, "screening_results")
 
 
 def can_keep_safety_plan(actor: Any) -> bool:
@@ -74,8 +77,11 @@ def can_keep_safety_plan(actor: Any) -> bool:
 
 
 def can_view_safety_plan(actor: Any, plan: Any) -> bool:
-    """The plan is the person's own; supporters see it only once consented sharing exists."""
-    return _role(actor) is not None and actor.pk == plan.person_id
+    """The plan is the person's own; a supporter sees it only while the person shares it with them
+    (see "Consent-scoped sharing" below)."""
+    if _role(actor) is None:
+        return False
+    return actor.pk == plan.person_id or _sees_shared(actor, plan.person_id, "safety_plan")
 
 
 def can_review_risk_flags(actor: Any) -> bool:
@@ -96,7 +102,8 @@ def can_keep_episodes(actor: Any) -> bool:
 
 
 def can_view_episode(actor: Any, episode: Any) -> bool:
-    """Only the person themself for now; supporters see progress once consented sharing exists."""
+    """Only the person themself. Consent-scoped sharing covers check-in results, not episodes
+    (their sessions and costs), so a supporter never opens an episode (docs/sharing.md)."""
     return _role(actor) is not None and actor.pk == episode.person_id
 
 
@@ -242,3 +249,88 @@ def can_have_notifications(actor: Any) -> bool:
 
 def can_read_notification(actor: Any, notification: Any) -> bool:
     return _role(actor) is not None and actor.pk == notification.recipient_id
+
+
+# --- Consent-scoped sharing (docs/sharing.md) ---------------------------------------------------
+# A person chooses, per supporter, professional or organisation, which of four scopes they share
+# (check-in results, safety plan, peer notes, contact details). A supporter sees a scope only while
+# BOTH hold: an ACTIVE referral joins them to the person (with the role its kind needs), and the
+# person's current choice for them, or for the organisation of the service their profile links,
+# grants that scope. The rows are read on every call, never cached, so a withdrawal holds from the
+# very next request. Coordinators and other people looking for support get nothing this way, and no
+# scope reaches clinical notes: "notes" are peer notes only.
+
+_SHARING_KIND = {Role.PEER_SUPPORTER: "peer", Role.PROFESSIONAL: "professional"}
+
+
+def _sees_shared(actor: Any, person_id: Any, scope: str) -> bool:
+    role = _role(actor)
+    kind = _SHARING_KIND.get(role) if role is not None else None
+    if kind is None or actor.pk == person_id:
+        return False
+    # Imported here, not at the top: the admin's app config imports this module while Django is
+    # still loading apps, before any model (the sharing rows) may be imported.
+    from carepath.sharing.selectors.grants import granted_scopes
+
+    return scope in granted_scopes(person_id=person_id, supporter_id=actor.pk, kind=kind)
+
+
+def can_see_shared(actor: Any, person: Any, scope: str) -> bool:
+    """May `actor` see this scope of `person`'s records now? (scope: a `carepath.sharing.scopes.Scope`)"""
+    return _role(actor) is not None and _sees_shared(actor, person.pk, str(scope))
+
+
+def can_manage_sharing(actor: Any) -> bool:
+    """The "Who can see what" page: a person looking for support decides for themself only."""
+    return _role(actor) is Role.HELP_SEEKER
+
+
+def can_open_shared_records(actor: Any, referral: Any) -> bool:
+    """The supporter's page of what a person shares with them: the supporter in this referral,
+    while it is active. Which scopes it shows is `can_see_shared`, asked per scope."""
+    return _is_supporter(actor, referral) and referral.status == "active"
+
+
+# --- Two-factor sign-in (docs/security.md, "Two-factor sign-in") -------------------------------
+# Professionals and coordinators see other people's records, so their accounts must prove a second
+# factor before anything else; anyone else may turn it on for themselves.
+
+
+def requires_two_factor(actor: Any) -> bool:
+    """Roles that work with other people's clinical records or run the programme."""
+    role = _role(actor)
+    return role is not None and role.is_staff_role
+
+
+def can_turn_off_two_factor(actor: Any) -> bool:
+    """Anyone who turned it on may turn it off, except the roles that must keep it."""
+    return _role(actor) is not None and not requires_two_factor(actor)
+
+
+def can_create_api_token(actor: Any, *, session_verified: bool) -> bool:
+    """A token outlives the session that made it, so a role that needs two-factor sign-in may make
+    one only from a session that passed it; otherwise a password alone would mint a credential."""
+    return _role(actor) is not None and (session_verified or not requires_two_factor(actor))
+
+
+# --- Batch assignment of a programme (docs/matching.md, "The coordinator's page") --------------
+# The page proposes who could support whom from the programme's stored wishes and profiles; it
+# changes nothing, and people still ask for contact themselves.
+
+
+def can_run_batch_assignment(actor: Any) -> bool:
+    """Coordinators run the programme, so they may see a proposal for all of it."""
+    return is_coordinator(actor)
+
+
+# --- The person's rights: export and erasure (docs/rights.md) ----------------------------------
+# Only the account itself may take its data away or erase it; nobody does it on someone's behalf
+# through Carepath (an operator acting on a written request uses the database, outside the app).
+
+
+def can_export_account(actor: Any, account: Any) -> bool:
+    return _role(actor) is not None and actor.pk == account.pk
+
+
+def can_erase_account(actor: Any, account: Any) -> bool:
+    return _role(actor) is not None and actor.pk == account.pk

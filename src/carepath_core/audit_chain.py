@@ -6,8 +6,16 @@ reordering any event therefore breaks the chain at the first event touched, unle
 also recomputed every later hash (docs/security.md says what that means in practice).
 
 The canonical form is versioned: a stored event says which rule made its hash, so a later rule
-never makes old events look tampered with. Version 1 (the only one so far) is written out again in
-the migration that chained the events that existed before chaining; a unit test keeps both equal.
+never makes old events look tampered with. Version 1 is written out again in the migration that
+chained the events that existed before chaining; a unit test keeps both equal.
+
+Version 2 (docs/decisions/0004-erasable-audit-chain.md) lets a person's account be erased without
+breaking the chain. The event's personal part (the actor's label and the details) is not hashed in
+clear: the hash covers an HMAC-SHA-256 of it, keyed with a random salt stored with the event. Erasing
+keeps that digest and empties the label, the details and the salt; the chain still verifies, and
+with the salt gone the digest can no longer be tested against guessed names. A version-1 event
+hashed its label in clear, so once erased its own hash cannot be recomputed: only its place in the
+chain can be checked (`check_links`).
 
 Pure: no Django, no database. The Django side turns rows into `ChainEntry` values and back.
 """
@@ -16,15 +24,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
 from carepath_core.errors import InvalidData
 
-CHAIN_VERSION = 1
+CHAIN_VERSION = 2  # the rule new events are written with
 GENESIS_HASH = "0" * 64  # the "previous hash" of the first event
 # Whole numbers this size or smaller survive every JSON store exactly; larger ones are compared as
 # floats, because a database may hand back 1e16 as the integer 10000000000000000 (PostgreSQL's jsonb
@@ -48,6 +57,11 @@ class ChainEntry:
     detail: Mapping[str, Any] = field(hash=False)
     previous_hash: str
     version: int = CHAIN_VERSION
+    # Version 2 only. The salt keys the digest of the personal part; it is emptied on erasure.
+    personal_salt: str = ""
+    # Version 2 only, and only once erased: the digest of the personal part the label and details
+    # held. Before erasure it is not stored but computed, so it can never disagree with them.
+    personal_digest: str = ""
 
 
 def utc_timestamp(moment: dt.datetime) -> str:
@@ -82,11 +96,22 @@ def _canonical_number(value: int | float) -> int | float:
 
 
 def canonical_bytes(entry: ChainEntry) -> bytes:
-    """Version 1: sorted-key compact JSON, ASCII only (so no text can fail to encode), as UTF-8."""
-    if entry.version != CHAIN_VERSION:
-        raise InvalidData("version", f"no canonical form is known for chain version {entry.version}")
-    document = {
-        "v": entry.version,
+    """The bytes the event's hash is taken over, by the rule of the event's version."""
+    if entry.version == 1:
+        return _compact_json(_version_1_document(entry))
+    if entry.version == 2:
+        return _compact_json(_version_2_document(entry))
+    raise InvalidData("version", f"no canonical form is known for chain version {entry.version}")
+
+
+def _compact_json(document: Mapping[str, Any]) -> bytes:
+    """Sorted-key compact JSON, ASCII only (so no text can fail to encode), as UTF-8."""
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode("utf-8")
+
+
+def _version_1_document(entry: ChainEntry) -> dict[str, Any]:
+    return {
+        "v": 1,
         "sequence": entry.sequence,
         "time": utc_timestamp(entry.occurred_at),
         "actor": {"id": entry.actor_ref, "label": entry.actor_label, "role": entry.actor_role},
@@ -96,7 +121,44 @@ def canonical_bytes(entry: ChainEntry) -> bytes:
         "detail": canonical_json_value(entry.detail),
         "previous": entry.previous_hash,
     }
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode("utf-8")
+
+
+def _version_2_document(entry: ChainEntry) -> dict[str, Any]:
+    return {
+        "v": 2,
+        "sequence": entry.sequence,
+        "time": utc_timestamp(entry.occurred_at),
+        "actor": {"id": entry.actor_ref, "role": entry.actor_role},
+        "action": entry.action,
+        "outcome": entry.outcome,
+        "subject": {"type": entry.subject_type, "id": entry.subject_id},
+        "personal": personal_part_digest(entry),
+        "previous": entry.previous_hash,
+    }
+
+
+def personal_part_digest(entry: ChainEntry) -> str:
+    """Version 2: the digest the hash covers in place of the label and the details.
+
+    An erased event brings its kept digest and must hold nothing personal any more; any other event
+    has it computed from its salt, label and details, so changing any of them changes the hash.
+    """
+    if entry.personal_digest:
+        if entry.actor_label or entry.detail:
+            raise InvalidData("personal_digest", "an erased event must hold no label and no details")
+        return entry.personal_digest
+    personal = _compact_json({"label": entry.actor_label, "detail": canonical_json_value(entry.detail)})
+    return hmac.new(entry.personal_salt.encode("utf-8"), personal, hashlib.sha256).hexdigest()
+
+
+def erased(entry: ChainEntry) -> ChainEntry:
+    """The entry with its personal part erased: no label, no details, no salt.
+
+    Version 2 keeps the digest, so its hash is unchanged. Version 1 has nothing to keep: its hash
+    covered the label in clear, and can no longer be recomputed.
+    """
+    digest = personal_part_digest(entry) if entry.version == 2 else ""
+    return replace(entry, actor_label="", detail={}, personal_salt="", personal_digest=digest)
 
 
 def entry_hash(entry: ChainEntry) -> str:
@@ -119,7 +181,8 @@ class StoredLink:
     event_id: int
     entry: ChainEntry
     stored_hash: str
-    current_actor_id: str | None = None  # None when the account was erased (the link is emptied)
+    current_actor_id: str | None = None  # None when the account row is gone (the link is emptied)
+    erased: bool = False  # the personal part was erased (see `erased`)
 
 
 @dataclass(frozen=True)
@@ -169,10 +232,7 @@ def _first_problem(link: StoredLink, position: ChainPosition) -> ChainBreak | No
         return ChainBreak(
             BreakKind.PREVIOUS_HASH, entry.sequence, link.event_id, position.hash, entry.previous_hash
         )
-    try:
-        recomputed = entry_hash(entry)
-    except InvalidData as error:  # e.g. a version number no rule is known for: it was edited
-        recomputed = f"(none: {error.problem})"
+    recomputed = _recomputed_hash(link)
     if recomputed != link.stored_hash:
         return ChainBreak(BreakKind.HASH, entry.sequence, link.event_id, recomputed, link.stored_hash)
     if link.current_actor_id is not None and link.current_actor_id != entry.actor_ref:
@@ -180,6 +240,20 @@ def _first_problem(link: StoredLink, position: ChainPosition) -> ChainBreak | No
             BreakKind.ACTOR, entry.sequence, link.event_id, entry.actor_ref, link.current_actor_id
         )
     return None
+
+
+def _recomputed_hash(link: StoredLink) -> str:
+    entry = link.entry
+    if link.erased and entry.version == 1:
+        # Its hash covered the label in clear: only its links either side can still be checked,
+        # and it must hold nothing personal (an erased event cannot be given new words).
+        if entry.actor_label or entry.detail:
+            return "(none: an erased version-1 event still holds a label or details)"
+        return link.stored_hash
+    try:
+        return entry_hash(entry)
+    except InvalidData as error:  # e.g. a version number no rule is known for: it was edited
+        return f"(none: {error.problem})"
 
 
 def check_head(end: ChainPosition, head_sequence: int, head_hash: str) -> ChainBreak | None:

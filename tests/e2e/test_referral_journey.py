@@ -61,6 +61,10 @@ def test_ask_accept_log_hand_off_consent_and_the_professional_reads_it(
     log_in(page, base, "demo-seeker")
     page.get_by_role("link", name="Find a peer supporter who has been through something like you").click()
     page.get_by_role("button", name=f"Ask {PEER} to get in touch").click()
+    # Asking is two steps: the confidentiality notice first, then the confirm button.
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Before you ask {PEER}")
+    both_widths(page, "before you ask")
+    page.get_by_role("button", name=f"I have read this: ask {PEER} to get in touch").click()
     expect(page.get_by_role("status")).to_contain_text(f"Your request went to {PEER}")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Support from {PEER}")
     both_widths(page, "a waiting request")

@@ -31,6 +31,8 @@ NOT_A_PERSONS_RECORD = {
     "episode_costs",  # a finance import: counts only, no episode or person named
     "rule_set",
     "audit_trail",
+    "matching_batch_assignment",  # a programme-wide proposal: counts only
+    "database",  # backups and restores of the whole database
 }
 
 

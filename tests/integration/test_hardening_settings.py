@@ -7,7 +7,12 @@ import os
 import subprocess
 import sys
 
-PRODUCTION = {"CAREPATH_ENV": "production", "SECRET_KEY": "x" * 64, "ALLOWED_HOSTS": "carepath.example"}
+PRODUCTION = {
+    "CAREPATH_ENV": "production",
+    "SECRET_KEY": "x" * 64,
+    "ALLOWED_HOSTS": "carepath.example",
+    "CAREPATH_ENCRYPTION_KEYS": "l2b3vQm0S0zY8n6kFJ4gqH1rXyT5wP9aZc7dE2fGh0I=",
+}
 HARDENING_VARIABLES = (
     "CAREPATH_STAFF_IDLE_MINUTES",
     "CAREPATH_API_RATE_ANONYMOUS",

@@ -211,6 +211,7 @@ def test_the_canonical_form_is_sorted_compact_ascii_json_with_every_field() -> N
     entry = ChainEntry(
         sequence=3,
         previous_hash="ab" * 32,
+        version=1,
         **_fields(actor_ref="5", actor_label="coord", detail={"b": 2.0, "a": ["é", (1, 2)]}),
     )
     text = canonical_bytes(entry).decode("ascii")
@@ -234,7 +235,7 @@ def test_details_that_json_cannot_hold_are_refused_by_name() -> None:
 
 
 def test_an_unknown_chain_version_is_refused() -> None:
-    entry = ChainEntry(sequence=1, previous_hash=GENESIS_HASH, version=2, **_fields())
+    entry = ChainEntry(sequence=1, previous_hash=GENESIS_HASH, version=3, **_fields())
     with pytest.raises(InvalidData, match="version"):
         entry_hash(entry)
 
@@ -259,7 +260,7 @@ def test_the_migration_that_chained_old_events_uses_the_same_rule(
     fields: dict[str, Any], sequence: int
 ) -> None:
     migration = importlib.import_module("carepath.audit.migrations.0011_chain_existing_events")
-    entry = ChainEntry(sequence=sequence, previous_hash="cd" * 32, **fields)
+    entry = ChainEntry(sequence=sequence, previous_hash="cd" * 32, version=1, **fields)
     row = {**fields, "details": fields["detail"], "sequence": sequence, "previous_hash": "cd" * 32}
     assert migration.v1_hash(row) == entry_hash(entry)
 

@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from tests.sign_in import sign_in
+
 
 def test_openapi_schema_lists_the_endpoints(client: Client) -> None:
     schema = client.get("/api/v1/openapi.json").json()
@@ -51,7 +53,7 @@ def test_unknown_api_paths_are_json_404s(client: Client) -> None:
 def test_me_needs_a_login_and_returns_only_safe_fields(client: Client, personas: dict[str, Any]) -> None:
     anonymous = client.get("/api/v1/accounts/me")
     assert anonymous.status_code == 401 and anonymous.json() == {"detail": "Log in to use this endpoint."}
-    client.force_login(personas["professional"])
+    sign_in(client, personas["professional"])
     assert client.get("/api/v1/accounts/me").json() == {
         "username": "pro",
         "display_name": "",

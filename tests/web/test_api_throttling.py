@@ -13,6 +13,7 @@ from django.test import Client, RequestFactory
 from carepath.accounts import token_services
 from carepath.web.requester import client_address
 from carepath.web.throttling import WINDOW_SECONDS, take
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -57,8 +58,8 @@ def test_pages_are_not_limited(client: Client) -> None:
 
 def test_signed_in_accounts_have_their_own_budget(personas: dict[str, Any]) -> None:
     seeker, other = Client(), Client()
-    seeker.force_login(personas["help_seeker"])
-    other.force_login(personas["other_help_seeker"])
+    sign_in(seeker, personas["help_seeker"])
+    sign_in(other, personas["other_help_seeker"])
     assert hits(seeker, "/api/v1/accounts/me", 6) == [200] * 5 + [429]
     assert hits(other, "/api/v1/accounts/me", 1) == [200]  # same address, another account
     assert hits(Client(), "/api/v1/health", 1) == [200]  # and anonymous use is counted apart

@@ -16,6 +16,7 @@ from django.utils import timezone
 from carepath.accounts import token_services
 from carepath.accounts.token_models import ApiToken
 from carepath.audit.models import AuditEvent
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +92,7 @@ def test_a_token_that_does_not_work_gets_401(
 
 def test_session_auth_still_works_and_still_needs_csrf(personas: dict[str, Any]) -> None:
     browser = Client(enforce_csrf_checks=True)
-    browser.force_login(personas["help_seeker"])
+    sign_in(browser, personas["help_seeker"])
     assert browser.get("/api/v1/accounts/me").json()["username"] == "seeker"
     assert keep_check_in(browser).status_code == 403  # a session POST without the CSRF token
 
@@ -122,7 +123,7 @@ def test_the_raw_token_is_never_stored(personas: dict[str, Any], seeker_token: s
 def test_the_account_page_makes_shows_once_lists_and_revokes_a_token(
     client: Client, personas: dict[str, Any]
 ) -> None:
-    client.force_login(personas["help_seeker"])
+    sign_in(client, personas["help_seeker"])
     page = client.get(reverse("account")).content.decode()
     assert "You have no API tokens." in page and "Make a new token" in page
 
@@ -148,7 +149,7 @@ def test_the_account_page_makes_shows_once_lists_and_revokes_a_token(
 
 
 def test_a_nameless_token_is_refused_beside_the_field(client: Client, personas: dict[str, Any]) -> None:
-    client.force_login(personas["help_seeker"])
+    sign_in(client, personas["help_seeker"])
     response = client.post(reverse("api_token_create"), {"token-name": "", "token-expires_days": ""})
     assert response.status_code == 400
     page = response.content.decode()
@@ -159,7 +160,7 @@ def test_a_nameless_token_is_refused_beside_the_field(client: Client, personas: 
 def test_nobody_can_revoke_someone_elses_token(client: Client, personas: dict[str, Any]) -> None:
     token, _ = token_services.create_token(owner=personas["help_seeker"])
     for who in ("other_help_seeker", "coordinator"):
-        client.force_login(personas[who])
+        sign_in(client, personas[who])
         assert client.post(reverse("api_token_revoke", args=[token.pk])).status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None

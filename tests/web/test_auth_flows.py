@@ -13,6 +13,7 @@ from django.urls import reverse
 from carepath.accounts.models import User
 from carepath.audit.models import AuditAction, AuditEvent
 from tests.conftest import PASSWORD
+from tests.sign_in import app_device_for, fresh_code, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -65,12 +66,15 @@ def test_bad_sign_up_shows_the_problem_beside_the_field(
 
 
 def test_log_in_and_out_are_audited(client: Client, personas: dict[str, Any]) -> None:
+    device = app_device_for(personas["professional"])
     response = client.post(reverse("login"), {"username": "pro", "password": PASSWORD}, follow=True)
+    assert "Enter your sign-in code" in response.content.decode()  # professionals have a second step
+    response = client.post(reverse("two_factor_verify"), {"code": fresh_code(device)}, follow=True)
     assert "Referrals" in response.content.decode()
     response = client.post(reverse("logout"), follow=True)
     assert "You have logged out" in response.content.decode()
     actions = list(AuditEvent.objects.order_by("id").values_list("action", flat=True))
-    assert actions == [AuditAction.LOGIN, AuditAction.LOGOUT]
+    assert actions == [AuditAction.LOGIN, AuditAction.TWO_FACTOR_VERIFIED, AuditAction.LOGOUT]
 
 
 def test_a_wrong_password_is_refused_and_audited(client: Client, personas: dict[str, Any]) -> None:
@@ -94,7 +98,7 @@ def test_five_failures_lock_the_account_with_a_clear_message(
 
 
 def test_password_change(client: Client, personas: dict[str, Any]) -> None:
-    client.force_login(personas["help_seeker"])
+    sign_in(client, personas["help_seeker"])
     new = "a-brand-new-passphrase"
     response = client.post(
         reverse("password_change"),

@@ -10,6 +10,7 @@ from django.test import Client
 from carepath.audit.models import AuditAction, AuditEvent
 from carepath.safety.models import RiskFlag
 from carepath.screening.models import Assessment
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +81,7 @@ def test_a_tampered_answer_is_refused_by_name(client: Client) -> None:
 
 
 def test_a_signed_in_person_keeps_results_and_sees_history(client: Client, personas: dict[str, Any]) -> None:
-    client.force_login(personas["help_seeker"])
+    sign_in(client, personas["help_seeker"])
     post(client, phq9(1, 1, 1, 1, 1, 1, 1, 1, 0), keep="yes")
     page = post(client, phq9(0, 0, 0, 0, 0, 0, 0, 0, 0), keep="yes").content.decode()
     assert Assessment.objects.filter(person=personas["help_seeker"]).count() == 2
@@ -90,14 +91,14 @@ def test_a_signed_in_person_keeps_results_and_sees_history(client: Client, perso
 
 
 def test_not_ticking_keep_stores_nothing(client: Client, personas: dict[str, Any]) -> None:
-    client.force_login(personas["help_seeker"])
+    sign_in(client, personas["help_seeker"])
     post(client, phq9(1, 1, 1, 1, 1, 1, 1, 1, 0))
     assert not Assessment.objects.exists()
 
 
 def test_risk_is_flagged_to_coordinators_only_with_consent(client: Client, personas: dict[str, Any]) -> None:
     seeker = personas["help_seeker"]
-    client.force_login(seeker)
+    sign_in(client, seeker)
     post(client, phq9(0, 0, 0, 0, 0, 0, 0, 0, 2), keep="yes")
     assert not RiskFlag.objects.exists()
     client.post("/account/risk-alerts/", {"granted": "yes"})
@@ -113,7 +114,7 @@ def test_a_coordinator_reviews_a_flag_and_the_review_is_audited(
 ) -> None:
     flag = RiskFlag.objects.create(person=personas["help_seeker"], reasons=["risk_item", "phq9_9"])
     coordinator = Client()
-    coordinator.force_login(personas["coordinator"])
+    sign_in(coordinator, personas["coordinator"])
     assert "1 flag waits for review" in coordinator.get("/home/").content.decode()
     assert "Waiting for review" in coordinator.get("/risk-flags/").content.decode()
     coordinator.post(f"/risk-flags/{flag.pk}/review/", {"note": "Phoned, safe, booked a GP visit"})
@@ -128,7 +129,7 @@ def test_only_coordinators_see_or_review_risk_flags(
     client: Client, personas: dict[str, Any], role: str
 ) -> None:
     flag = RiskFlag.objects.create(person=personas["other_help_seeker"], reasons=["risk_item"])
-    client.force_login(personas[role])
+    sign_in(client, personas[role])
     assert client.get("/risk-flags/").status_code == 404
     assert client.post(f"/risk-flags/{flag.pk}/review/").status_code == 404
     flag.refresh_from_db()

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from carepath.crisis.selectors import REGION_COOKIE
+from tests.sign_in import sign_in
 
 URL = "/crisis/"
 
@@ -62,7 +63,7 @@ def test_every_line_cites_its_source_and_check_date(client: Client) -> None:
 
 @pytest.mark.django_db
 def test_crisis_help_works_when_the_database_is_down(client: Client, make_account: Any) -> None:
-    client.force_login(make_account("someone"))  # a session cookie that would need the database
+    sign_in(client, make_account("someone"))  # a session cookie that would need the database
     client.cookies[REGION_COOKIE] = "NZ"
     with mock.patch(
         "django.db.backends.base.base.BaseDatabaseWrapper.ensure_connection",

@@ -12,6 +12,7 @@ from django.test import Client
 from carepath.audit.models import AuditAction, AuditEvent
 from carepath.decision.models import RuleSetVersion, SavedRecommendation
 from carepath.decision.selectors import default_rules_document
+from tests.sign_in import sign_in
 
 REQUEST = {
     "screenings": [{"instrument": "phq9", "answers": {f"phq9_{i}": 1 for i in range(1, 9)} | {"phq9_9": 0}}],
@@ -65,7 +66,7 @@ def test_a_risk_answer_leads_with_safety_and_crisis_first(client: Client) -> Non
 def test_saving_needs_a_login_and_records_the_rule_set(client: Client, personas: dict[str, Any]) -> None:
     anonymous = post(client, "/api/v1/recommendations", {**REQUEST, "save": True})
     assert anonymous.status_code == 401 and not SavedRecommendation.objects.exists()
-    client.force_login(personas["help_seeker"])
+    sign_in(client, personas["help_seeker"])
     saved = post(client, "/api/v1/recommendations", {**REQUEST, "save": True})
     assert saved.status_code == 201
     row = SavedRecommendation.objects.get(pk=saved.json()["id"])
@@ -115,9 +116,9 @@ def test_rules_are_readable_by_anyone_and_loadable_by_coordinators(
     assert client.get("/api/v1/rules").json()["id"] == "carepath-default"
     document = copy.deepcopy(default_rules_document())
     document["version"] = "1.0.1"
-    client.force_login(personas["professional"])
+    sign_in(client, personas["professional"])
     assert post(client, "/api/v1/rules", document).status_code == 404
-    client.force_login(personas["coordinator"])
+    sign_in(client, personas["coordinator"])
     assert post(client, "/api/v1/rules", document).status_code == 201
     assert client.get("/api/v1/rules").json()["version"] == "1.0.1"
     document["rules"][0]["then"]["pathway"] = "both"

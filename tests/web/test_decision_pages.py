@@ -12,6 +12,7 @@ from carepath.audit.models import AuditAction, AuditEvent
 from carepath.decision.models import SavedRecommendation
 from carepath.screening.services import save_assessment
 from carepath_core.decision import DIMENSION_IDS
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -187,7 +188,7 @@ def test_a_signed_in_person_saves_the_recommendation_only_when_they_choose(
     client: Client, personas: dict[str, Any]
 ) -> None:
     person = personas["help_seeker"]
-    client.force_login(person)
+    sign_in(client, person)
     page = text_of(result(client, phq9_total="16"))
     assert "Save this recommendation" in page
     assert not SavedRecommendation.objects.exists()  # seeing a result stores nothing
@@ -215,7 +216,7 @@ def test_a_kept_check_in_is_offered_and_used_when_chosen(client: Client, persona
     save_assessment(
         person=person, instrument_code="phq9", answers={f"phq9_{i}": 2 for i in range(1, 9)} | {"phq9_9": 0}
     )
-    client.force_login(person)
+    sign_in(client, person)
     step_1 = text_of(post(client, 0))
     assert re.search(r"Use my check-in from \d+ \w+ \d{4}: PHQ-9 16</label>", step_1)
     page = text_of(result(client, use_kept="yes"))
@@ -231,7 +232,7 @@ def test_a_kept_check_in_with_a_risk_answer_puts_crisis_help_first(
     save_assessment(
         person=person, instrument_code="phq9", answers={f"phq9_{i}": 0 for i in range(1, 9)} | {"phq9_9": 1}
     )
-    client.force_login(person)
+    sign_in(client, person)
     step_2 = text_of(post(client, 1, use_kept="yes", in_danger="no"))
     assert step_2.index(CRISIS_HEADING) < step_2.index("<h1>What matters to you</h1>")
 

@@ -12,6 +12,7 @@ from django.test import Client
 
 from carepath.decision.models import RuleSetVersion
 from carepath.decision.selectors import default_rules_document
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ def upload(client: Client, document: Any) -> Any:
 
 @pytest.fixture
 def coordinator(client: Client, personas: dict[str, Any]) -> Client:
-    client.force_login(personas["coordinator"])
+    sign_in(client, personas["coordinator"])
     return client
 
 
@@ -63,7 +64,7 @@ def test_an_unsound_file_is_refused_with_the_reason(coordinator: Client, documen
 
 @pytest.mark.parametrize("role", ["help_seeker", "peer_supporter", "professional"])
 def test_only_coordinators_see_the_rules_page(client: Client, personas: dict[str, Any], role: str) -> None:
-    client.force_login(personas[role])
+    sign_in(client, personas[role])
     assert client.get("/decide/rules/").status_code == 404
     assert upload(client, default_rules_document()).status_code == 404
     assert not RuleSetVersion.objects.exists()

@@ -12,6 +12,7 @@ from django.test import Client
 
 from carepath.audit.models import AuditAction, AuditEvent
 from carepath.directory.models import HSDS_MODELS, Location, Organization, Service
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def admin_path(model: type[models.Model], page: str = "") -> str:
 @pytest.fixture
 def coordinator(personas: dict[str, Any]) -> Client:
     client = Client()
-    client.force_login(personas["coordinator"])
+    sign_in(client, personas["coordinator"])
     return client
 
 
@@ -64,7 +65,7 @@ def test_a_big_list_is_not_counted_in_full(coordinator: Client, django_assert_ma
 @pytest.mark.parametrize("role", ["help_seeker", "peer_supporter", "professional"])
 def test_other_roles_are_kept_out(personas: dict[str, Any], role: str) -> None:
     client = Client()
-    client.force_login(personas[role])
+    sign_in(client, personas[role])
     response = client.get(admin_path(Service))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 

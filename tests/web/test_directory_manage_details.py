@@ -22,6 +22,7 @@ from carepath.directory.models import (
     ServiceAtLocation,
 )
 from carepath.directory.services.search_index import refresh_search_entries
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ NAME = "Kittiwake listening circle"
 
 def signed_in(account: Any, **options: Any) -> Client:
     client = Client(**options)
-    client.force_login(account)
+    sign_in(client, account)
     return client
 
 

@@ -17,6 +17,7 @@ from carepath.directory.models import Organization, Service
 from carepath.directory.record_words import words_condition
 from carepath.directory.selectors import listings
 from carepath.directory.services.search_index import rebuild_search_index
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def coordinator(personas: dict[str, Any]) -> Client:
     client = Client()
-    client.force_login(personas["coordinator"])
+    sign_in(client, personas["coordinator"])
     return client
 
 

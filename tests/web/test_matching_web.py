@@ -14,6 +14,7 @@ from django.test import Client
 from carepath.audit.models import AuditAction, AuditEvent
 from carepath.matching import services
 from carepath.matching.models import MatchingWishes, PeerSupporterProfile
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ WISHES = {
 
 
 def signed_in(client: Client, account: Any) -> Client:
-    client.force_login(account)
+    sign_in(client, account)
     return client
 
 

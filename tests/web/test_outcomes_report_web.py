@@ -15,6 +15,7 @@ from carepath.audit.models import AuditAction, AuditEvent
 from carepath.outcomes.models import Episode
 from carepath.outcomes.report_rows import rebuild_report_rows
 from carepath.screening.models import Assessment
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ START, END = dt.date(2026, 1, 5), dt.date(2026, 3, 2)
 
 def signed_in(account: Any) -> Client:
     client = Client()
-    client.force_login(account)
+    sign_in(client, account)
     return client
 
 

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ ROLE_HOME_MARKERS = {
 
 def signed_in(account: Any) -> Client:
     client = Client()
-    client.force_login(account)
+    sign_in(client, account)
     return client
 
 

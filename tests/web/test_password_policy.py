@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from carepath.accounts.models import User
 from tests.conftest import PASSWORD
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,7 @@ def test_password_change_names_the_new_password_field_and_the_reason(
     client: Client, make_account: Any, password: str, reason: str
 ) -> None:
     account = make_account("riverbank-willow")
-    client.force_login(account)
+    sign_in(client, account)
     response = client.post(
         reverse("password_change"),
         {"old_password": PASSWORD, "new_password1": password, "new_password2": password},

@@ -14,6 +14,7 @@ from carepath.audit.models import AuditAction, AuditEvent
 from carepath.outcomes import services
 from carepath.outcomes.models import Episode
 from carepath.screening.models import Assessment
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ STARTED = dt.date(2026, 1, 5)
 
 
 def signed_in(client: Client, account: Any) -> Client:
-    client.force_login(account)
+    sign_in(client, account)
     return client
 
 

@@ -15,6 +15,7 @@ from fhir.resources.R4B.servicerequest import ServiceRequest
 from carepath.audit.models import AuditAction, AuditEvent
 from carepath.referrals.models import Referral
 from tests.referral_setup import keep_check_in, keep_plan, peer_profile, professional_profile
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/referrals"
@@ -22,7 +23,7 @@ BASE = "/api/v1/referrals"
 
 def as_user(account: Any, *, csrf: bool = False) -> Client:
     client = Client(enforce_csrf_checks=csrf)
-    client.force_login(account)
+    sign_in(client, account)
     return client
 
 

@@ -23,13 +23,14 @@ from tests.referral_setup import (
     peer_profile,
     professional_profile,
 )
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 def as_user(account: Any, *, csrf: bool = False) -> Client:
     client = Client(enforce_csrf_checks=csrf)
-    client.force_login(account)
+    sign_in(client, account)
     return client
 
 
@@ -129,12 +130,15 @@ def test_asking_from_the_matches_page_and_seeing_it_asked(
     client = as_user(seeker)
     matches = page(client, "/matches/")
     assert "Ask Robin to get in touch" in matches and f'name="profile" value="{profile.pk}"' in matches
-    response = client.post("/support/ask/", {"kind": "peer", "profile": str(profile.pk)})
+    # Two steps: the button opens the confidentiality notice; its confirm button sends the request.
+    notice = page(client, f"/support/ask/?kind=peer&profile={profile.pk}")
+    assert 'name="confirm" value="read"' in notice and not Referral.objects.filter(person=seeker).exists()
+    response = client.post("/support/ask/", {"kind": "peer", "profile": str(profile.pk), "confirm": "read"})
     referral = Referral.objects.get(person=seeker)
     assert response.status_code == 302 and response["Location"] == f"/support/{referral.pk}/"
     after = page(client, "/matches/")
     assert "You asked Robin to get in touch" in after and "Ask Robin to get in touch" not in after
-    again = client.post("/support/ask/", {"kind": "peer", "profile": str(profile.pk)})
+    again = client.post("/support/ask/", {"kind": "peer", "profile": str(profile.pk), "confirm": "read"})
     assert again.status_code == 400 and "You have already asked them" in again.content.decode()
 
 

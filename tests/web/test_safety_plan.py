@@ -10,6 +10,7 @@ from django.test import Client
 
 from carepath.audit.models import AuditAction, AuditEvent
 from carepath.safety.models import SafetyPlan
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,7 @@ def test_an_anonymous_save_asks_to_log_in(client: Client) -> None:
 
 def test_a_person_saves_edits_prints_and_exports_their_plan(client: Client, personas: dict[str, Any]) -> None:
     person = personas["help_seeker"]
-    client.force_login(person)
+    sign_in(client, person)
     client.post("/safety-plan/", {**STEPS, "action": "save"})
     client.post("/safety-plan/", {**STEPS, "people_to_ask": "Jo and Sam", "action": "save"})
     plan = SafetyPlan.objects.get(person=person)
@@ -62,7 +63,7 @@ def test_a_person_saves_edits_prints_and_exports_their_plan(client: Client, pers
 
 
 def test_an_over_long_step_is_refused_by_field(client: Client, personas: dict[str, Any]) -> None:
-    client.force_login(personas["help_seeker"])
+    sign_in(client, personas["help_seeker"])
     response = client.post("/safety-plan/", {**STEPS, "warning_signs": "x" * 4001, "action": "save"})
     assert response.status_code == 400
     assert 'id="id_warning_signs_error"' in response.content.decode()
@@ -71,7 +72,7 @@ def test_an_over_long_step_is_refused_by_field(client: Client, personas: dict[st
 
 def test_downloads_need_a_saved_plan_of_ones_own(client: Client, personas: dict[str, Any]) -> None:
     SafetyPlan.objects.create(person=personas["other_help_seeker"], warning_signs="private")
-    client.force_login(personas["help_seeker"])
+    sign_in(client, personas["help_seeker"])
     assert client.get("/safety-plan/pdf/").status_code == 404
     assert client.get("/safety-plan/export/").status_code == 404
     assert "private" not in client.get("/safety-plan/").content.decode()

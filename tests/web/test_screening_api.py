@@ -10,6 +10,7 @@ from django.test import Client
 
 from carepath.audit.models import AuditAction, AuditEvent
 from carepath.screening.models import Assessment
+from tests.sign_in import sign_in
 
 PHQ9_IDS = [f"phq9_{i}" for i in range(1, 10)]
 
@@ -147,7 +148,7 @@ def test_storing_a_check_in_needs_a_login(client: Client) -> None:
 def test_a_stored_check_in_is_audited_and_readable_only_by_its_owner(
     client: Client, personas: dict[str, Any]
 ) -> None:
-    client.force_login(personas["help_seeker"])
+    sign_in(client, personas["help_seeker"])
     body = {"instrument": "phq9", "answers": answers(2, 2, 1, 1, 1, 1, 1, 1, 1)}
     created = client.post("/api/v1/assessments", json.dumps(body), content_type="application/json")
     assert created.status_code == 201
@@ -157,14 +158,14 @@ def test_a_stored_check_in_is_audited_and_readable_only_by_its_owner(
     assert client.get(f"/api/v1/assessments/{record['id']}").json()["answers"]["phq9_1"] == 2
     assert [a["id"] for a in client.get("/api/v1/assessments").json()] == [record["id"]]
     other = Client()
-    other.force_login(personas["other_help_seeker"])
+    sign_in(other, personas["other_help_seeker"])
     assert other.get(f"/api/v1/assessments/{record['id']}").status_code == 404
     assert other.get("/api/v1/assessments").json() == []
 
 
 @pytest.mark.django_db
 def test_a_refused_check_in_stores_nothing(client: Client, personas: dict[str, Any]) -> None:
-    client.force_login(personas["help_seeker"])
+    sign_in(client, personas["help_seeker"])
     body = {"instrument": "phq9", "answers": {"phq9_1": 9}}
     response = client.post("/api/v1/assessments", json.dumps(body), content_type="application/json")
     assert response.status_code == 422

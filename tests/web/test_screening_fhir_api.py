@@ -12,6 +12,7 @@ from fhir.resources.R4B.questionnaire import Questionnaire
 
 from carepath.audit.models import AuditAction, AuditEvent
 from carepath.screening.models import Assessment
+from tests.sign_in import sign_in
 
 CANONICAL = "https://carepath.example/fhir/Questionnaire/phq9"
 LA = {0: "LA6568-5", 1: "LA6569-3", 2: "LA6570-1", 3: "LA6571-9"}
@@ -59,7 +60,7 @@ def test_a_bad_questionnaire_response_names_the_problem(client: Client) -> None:
 def test_a_kept_check_in_exports_as_a_valid_bundle_and_is_audited(
     client: Client, personas: dict[str, Any]
 ) -> None:
-    client.force_login(personas["help_seeker"])
+    sign_in(client, personas["help_seeker"])
     created = post_json(client, "/api/v1/fhir/assessments", phq9_response(2, 2, 2, 1, 1, 1, 1, 0, 0))
     assert created.status_code == 201, created.content
     assessment_id = created.json()["id"]
@@ -74,5 +75,5 @@ def test_a_kept_check_in_exports_as_a_valid_bundle_and_is_audited(
         action=AuditAction.ASSESSMENT_EXPORTED, subject_id=assessment_id
     ).exists()
     other = Client()
-    other.force_login(personas["other_help_seeker"])
+    sign_in(other, personas["other_help_seeker"])
     assert other.get(f"/api/v1/assessments/{assessment_id}/fhir").status_code == 404

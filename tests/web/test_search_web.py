@@ -85,7 +85,9 @@ def test_injection_strings_in_every_parameter_never_break_the_search(client: Cli
         response = client.get("/api/v1/services/search", params)
         assert response.status_code in (200, 422), (name, attack, response.content[:200])
         page = client.get("/find/", params)
-        assert page.status_code in (200, 422) and b"<script>alert(1)</script>" not in page.content
+        # A NUL is refused before any view (carepath.web.null_bytes): the 400 page.
+        allowed = (400,) if "\x00" in attack else (200, 422)
+        assert page.status_code in allowed and b"<script>alert(1)</script>" not in page.content
     assert Service.objects.count() == 9
 
 

@@ -13,6 +13,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.regex_helper import normalize
 
+from tests.sign_in import sign_in
+
 pytestmark = pytest.mark.django_db
 
 EXPECTED = {
@@ -83,7 +85,7 @@ def test_every_url_answers_with_the_security_headers(
     client: Client, personas: dict[str, Any], who: str
 ) -> None:
     if who != "anonymous":
-        client.force_login(personas[who])
+        sign_in(client, personas[who])
     statuses: dict[int, int] = {}
     for url in every_url():
         response = client.get(url)

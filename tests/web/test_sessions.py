@@ -13,6 +13,7 @@ from django.urls import reverse
 from carepath.audit.models import AuditAction, AuditEvent
 from carepath.web.idle_timeout import LAST_SEEN_KEY
 from tests.conftest import PASSWORD
+from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +52,7 @@ def test_session_and_csrf_cookies_are_http_only_and_same_site_lax(
 def test_staff_are_logged_out_after_30_idle_minutes_with_a_calm_message(
     client: Client, personas: dict[str, Any], role: str
 ) -> None:
-    client.force_login(personas[role])
+    sign_in(client, personas[role])
     assert client.get(reverse("role_home")).status_code == 200
     idle_for(client, 31 * 60)
     response = client.get(reverse("role_home"))
@@ -67,14 +68,14 @@ def test_staff_are_logged_out_after_30_idle_minutes_with_a_calm_message(
 def test_staff_activity_within_the_limit_keeps_them_signed_in(
     client: Client, personas: dict[str, Any]
 ) -> None:
-    client.force_login(personas["professional"])
+    sign_in(client, personas["professional"])
     idle_for(client, 29 * 60)
     assert client.get(reverse("role_home")).status_code == 200
     assert abs(client.session[LAST_SEEN_KEY] - time.time()) < 5  # the clock starts again
 
 
 def test_last_activity_is_written_at_most_once_a_minute(client: Client, personas: dict[str, Any]) -> None:
-    client.force_login(personas["coordinator"])
+    sign_in(client, personas["coordinator"])
     idle_for(client, 30)
     recorded = client.session[LAST_SEEN_KEY]
     client.get(reverse("role_home"))
@@ -82,21 +83,21 @@ def test_last_activity_is_written_at_most_once_a_minute(client: Client, personas
 
 
 def test_help_seekers_keep_the_ordinary_session(client: Client, personas: dict[str, Any]) -> None:
-    client.force_login(personas["help_seeker"])
+    sign_in(client, personas["help_seeker"])
     idle_for(client, 8 * 60 * 60)
     assert client.get(reverse("role_home")).status_code == 200
 
 
 def test_the_limit_comes_from_the_setting(client: Client, personas: dict[str, Any], settings: Any) -> None:
     settings.CAREPATH_STAFF_IDLE_MINUTES = 5
-    client.force_login(personas["peer_supporter"])
+    sign_in(client, personas["peer_supporter"])
     idle_for(client, 6 * 60)
     response = client.get(reverse("role_home"), follow=True)
     assert "nothing happened for 5 minutes" in response.content.decode()
 
 
 def test_an_idle_api_session_gets_401_not_a_redirect(client: Client, personas: dict[str, Any]) -> None:
-    client.force_login(personas["coordinator"])
+    sign_in(client, personas["coordinator"])
     idle_for(client, 31 * 60)
     response = client.get("/api/v1/accounts/me")
     assert response.status_code == 401 and response.json() == {"detail": "Log in to use this endpoint."}
@@ -105,7 +106,7 @@ def test_an_idle_api_session_gets_401_not_a_redirect(client: Client, personas: d
 def test_a_form_sent_after_the_time_out_goes_to_log_in_without_a_return_address(
     client: Client, personas: dict[str, Any]
 ) -> None:
-    client.force_login(personas["coordinator"])
+    sign_in(client, personas["coordinator"])
     idle_for(client, 31 * 60)
     response = client.post(reverse("logout"))
     assert response.status_code == 302 and response["Location"] == reverse("login")

@@ -17,7 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-TOKEN_PREFIX = "cpat_"
+TOKEN_PREFIX = "cpat_"  # nosec B105 # the public prefix of API tokens, not a token
 NAME_MAX_LENGTH = 80
 SHOWN_CHARACTERS = 12  # the prefix and 7 random characters: enough to recognise, far too few to use
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -15,6 +16,7 @@ from carepath.accounts import token_selectors, token_services
 from carepath.accounts.forms import ApiTokenForm
 from carepath.accounts.views import render_account_page
 from carepath.errors import FieldProblem
+from carepath.web.two_factor_required import session_verified
 
 _FORM_FIELDS = {"name", "expires_days"}
 
@@ -22,6 +24,8 @@ _FORM_FIELDS = {"name", "expires_days"}
 @login_required
 @require_POST
 def api_token_create(request: HttpRequest) -> HttpResponse:
+    if not policy.can_create_api_token(request.user, session_verified=session_verified(request)):
+        raise PermissionDenied  # the two-factor middleware sends such sessions to the code step first
     form = ApiTokenForm(request.POST)
     if form.is_valid():
         try:

@@ -13,10 +13,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
+from carepath import policy
 from carepath.accounts import services
 from carepath.accounts.forms import ApiTokenForm, SignUpForm
 from carepath.accounts.models import User
 from carepath.accounts.token_selectors import tokens_of
+from carepath.accounts.two_factor_selectors import two_factor_summary
 from carepath.errors import FieldProblem
 from carepath.safety.selectors import risk_alerts_allowed
 
@@ -57,6 +59,8 @@ def render_account_page(request: HttpRequest, *, status: int = 200, **extra: Any
         "risk_alerts": risk_alerts_allowed(request.user),
         "api_tokens": tokens_of(request.user),  # type: ignore[arg-type]
         "token_form": ApiTokenForm(),
+        "two_factor": two_factor_summary(request.user),
+        "two_factor_required": policy.requires_two_factor(request.user),
         **extra,
     }
     return render(request, "accounts/account.html", context, status=status)

@@ -25,6 +25,9 @@ LINK_COLUMNS = (
     "previous_hash",
     "hash",
     "hash_version",
+    "personal_salt",
+    "personal_digest",
+    "erased_at",
 )
 
 
@@ -48,6 +51,8 @@ def chain_entry(row: Mapping[str, Any]) -> ChainEntry:
         detail=row["details"],
         previous_hash=row["previous_hash"],
         version=row["hash_version"],
+        personal_salt=row.get("personal_salt", ""),
+        personal_digest=row.get("personal_digest", ""),
     )
 
 
@@ -58,4 +63,5 @@ def stored_link(row: Mapping[str, Any]) -> StoredLink:
         entry=chain_entry(row),
         stored_hash=row["hash"],
         current_actor_id=None if actor_id is None else str(actor_id),
+        erased=row.get("erased_at") is not None,
     )

@@ -80,6 +80,8 @@ class AuditAction(models.TextChoices):
     ACCOUNT_ERASED = "account.erased", _("Account erased")
     BACKUP_MADE = "system.backup_made", _("Backup made")
     BACKUP_RESTORED = "system.backup_restored", _("Backup restored")
+    BATCH_ASSIGNMENT_RUN = "matching.batch_assignment_run", _("Batch assignment proposed")
+    RECOVERY_CODES_RENEWED = "auth.recovery_codes_renewed", _("Two-factor recovery codes renewed")
 
 
 class AuditOutcome(models.TextChoices):
@@ -108,6 +110,12 @@ class AuditEvent(models.Model):
     previous_hash = models.CharField(max_length=64, editable=False)
     hash = models.CharField(max_length=64, editable=False)
     hash_version = models.PositiveSmallIntegerField(default=CHAIN_VERSION, editable=False)
+    # Chain version 2: the random key of the digest the hash covers instead of the label and the
+    # details. Erasing an account's events empties label, details and salt and keeps the digest
+    # (carepath_core.audit_chain.erased), so the chain still verifies and nothing can be read back.
+    personal_salt = models.CharField(max_length=64, blank=True, editable=False)
+    personal_digest = models.CharField(max_length=64, blank=True, editable=False)
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]

@@ -69,6 +69,8 @@ def who_acted(event: AuditEvent, viewer: Any) -> str:
         return _("You")
     if event.actor_role in _STAFF_ROLES:
         name = event.actor.shown_name if event.actor is not None else event.actor_label
+        if event.erased_at is not None or not name:  # the account was erased since
+            name = _("Someone who has left Carepath")
         role = dict(RoleChoices.choices).get(event.actor_role, event.actor_role)
         return _("%(name)s, %(role)s") % {"name": name, "role": role}
     if event.actor_ref:

@@ -10,6 +10,7 @@ fork could not be committed even if the lock were bypassed.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.db import connection, transaction
@@ -54,6 +55,7 @@ def record_event(
         "details": as_stored_json(details or {}),
         "previous_hash": head.hash,
         "hash_version": CHAIN_VERSION,
+        "personal_salt": secrets.token_hex(32),
     }
     fields["hash"] = entry_hash(chain_entry(fields))
     event = AuditEvent.objects.create(actor=signed_in, **fields)
@@ -71,6 +73,25 @@ def _locked_head() -> AuditChainHead:
     # Two writers may both find it missing; one insert wins, the other waits for it and does nothing.
     AuditChainHead.objects.bulk_create([AuditChainHead(pk=HEAD_ID, **start)], ignore_conflicts=True)
     return AuditChainHead.objects.select_for_update().get(pk=HEAD_ID)
+
+
+def record_read(
+    *,
+    actor: Any,
+    action: AuditAction,
+    subject_type: str,
+    subject_id: object,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Record that `actor` read a sensitive record (the caller has already been allowed by policy).
+
+    Reads happen outside any change, so this opens its own transaction. Details say what was shown
+    (which parts, how many lines), never the content.
+    """
+    with transaction.atomic():
+        return record_event(
+            actor=actor, action=action, subject_type=subject_type, subject_id=subject_id, details=details
+        )
 
 
 def record_chain_check(

@@ -62,7 +62,7 @@ def verify_chain(
                 broken = check_anchor(anchor, anchor_link) or broken
         if broken is not None:
             return ChainReport(position, broken)
-        assert isinstance(result, ChainPosition)
+        assert isinstance(result, ChainPosition)  # nosec B101 # type narrowing: not a ChainBreak, so a position
         position = result
         if progress is not None:
             progress(position.events, head.sequence if head is not None else position.events)

@@ -16,15 +16,18 @@ from carepath.decision.api import router as decision_router
 from carepath.decision.errors import RuleSetRefused
 from carepath.directory.api_search import router as directory_router
 from carepath.errors import ApplicationError, NotPermitted
+from carepath.matching.api import professional_router
 from carepath.matching.api import router as matching_router
 from carepath.outcomes.api import router as outcomes_router
 from carepath.outcomes.report_api import router as reports_router
 from carepath.referrals.api import notices_router
 from carepath.referrals.api import router as referrals_router
+from carepath.rights.api import router as rights_router
 from carepath.screening.api import AnswersRefused
 from carepath.screening.api import router as screening_router
 from carepath.screening.errors import UnknownInstrument
 from carepath.screening.payloads import problems_payload
+from carepath.sharing.api import router as sharing_router
 from carepath.web.api import router as system_router
 from carepath_core.errors import DomainError, InvalidData, UnknownRegion
 
@@ -50,6 +53,7 @@ api = CarepathAPI(
 )
 api.add_router("/", system_router)
 api.add_router("/accounts", accounts_router)
+api.add_router("/me", rights_router)
 api.add_router("/crisis", crisis_router)
 api.add_router("/", screening_router)
 api.add_router("/", decision_router)
@@ -57,8 +61,10 @@ api.add_router("/", directory_router)
 api.add_router("/outcomes", outcomes_router)
 api.add_router("/reports", reports_router)
 api.add_router("/matches", matching_router)
+api.add_router("/matching", professional_router)
 api.add_router("/referrals", referrals_router)
 api.add_router("/notifications", notices_router)
+api.add_router("/sharing", sharing_router)
 
 
 def _problem(request: HttpRequest, message: str, status: int, **extra: Any) -> HttpResponse:

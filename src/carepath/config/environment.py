@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ImproperlyConfigured
 
-DEVELOPMENT_SECRET_PREFIX = "carepath-dev-"
+DEVELOPMENT_SECRET_PREFIX = "carepath-dev-"  # nosec B105 # a prefix that marks development secrets, not a secret
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 

@@ -19,6 +19,8 @@ Environment variables:
   CAREPATH_API_RATE_SIGNED_IN  API requests a minute per API token or signed-in account (600)
   CAREPATH_CACHE_URL  locmem:// (default, per process), db://TABLE or redis://HOST:PORT/N
   CAREPATH_PROXY_COUNT  reverse proxies of our own in front of the app that add X-Forwarded-For (0)
+  CAREPATH_ENCRYPTION_KEYS  Fernet keys for sensitive free text, newest first, comma-separated;
+                    required in production; generated once under var/ otherwise
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from carepath.config.environment import (
     time_zone,
     whole_number,
 )
+from carepath.encryption.keys import keys_from_environment
 
 ENV = os.environ
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -47,6 +50,8 @@ VAR_DIR = Path(ENV.get("CAREPATH_VAR_DIR", str(Path.cwd() / "var"))).resolve()
 PRODUCTION = is_production(ENV)
 DEBUG = flag(ENV, "DEBUG", default=False)
 SECRET_KEY = secret_key(ENV, PRODUCTION, VAR_DIR)
+# Sensitive free text is encrypted at rest with these (carepath.encryption); never in the database.
+CAREPATH_ENCRYPTION_KEYS = keys_from_environment(ENV, PRODUCTION, VAR_DIR)
 ALLOWED_HOSTS = host_list(ENV, "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
 CAREPATH_REGION = ENV.get("CAREPATH_REGION", "INTL").strip() or "INTL"
 # Local screening cut-offs, e.g. "phq2:2" where a service prefers case-finding sensitivity.
@@ -61,6 +66,9 @@ CAREPATH_CHECKIN_DAYS = whole_number(ENV, "CAREPATH_CHECKIN_DAYS", default=14, m
 CAREPATH_SUPPRESS_BELOW = whole_number(ENV, "CAREPATH_SUPPRESS_BELOW", default=5, minimum=1, maximum=1000)
 # Where "open now" is read when a search names no time zone, and the hours of schedules without an offset.
 CAREPATH_TIME_ZONE = time_zone(ENV, "CAREPATH_TIME_ZONE", default="Europe/London")
+# How peer matching compares people's own words: "auto" (by meaning when the optional embeddings
+# extra is installed, else by shared words), "lexical" or "embeddings" (docs/matching.md).
+CAREPATH_EXPERIENCE_SCORER = ENV.get("CAREPATH_EXPERIENCE_SCORER", "auto").strip() or "auto"
 
 INSTALLED_APPS = [
     "carepath.web.admin_site.CarepathAdminConfig",
@@ -72,6 +80,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    # Two-factor sign-in: app codes (TOTP) and single-use recovery codes (static).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Listed so the API's documentation page is served from its own static files, not from a CDN.
     "ninja",
     "carepath.audit",
@@ -84,8 +96,12 @@ INSTALLED_APPS = [
     "carepath.matching",
     "carepath.outcomes",
     "carepath.referrals",
+    "carepath.encryption",
+    "carepath.sharing",
     "carepath.web",
     "carepath.demo",
+    "carepath.rights",
+    "carepath.backup",
 ]
 
 MIDDLEWARE = [
@@ -99,11 +115,17 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # PostgreSQL refuses text with NUL in it; such a request is refused before any query is built.
+    "carepath.web.null_bytes.RefuseNullBytesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "carepath.web.idle_timeout.StaffIdleTimeoutMiddleware",
     "carepath.accounts.token_auth.ApiTokenMiddleware",
+    # After the idle time-out (a timed-out session is simply signed out) and after the API token
+    # check (token requests are not sessions and pass untouched).
+    "carepath.web.two_factor_required.TwoFactorRequiredMiddleware",
     "carepath.web.throttling.ApiThrottleMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -164,6 +186,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "role_home"
+
+# The name authenticator apps show beside the account (two-factor sign-in, carepath.accounts).
+OTP_TOTP_ISSUER = "Carepath"
+# The admin never shows a device's secret or its QR code, not even to a superuser: whoever reads
+# it can make codes. (It also makes django-otp answer 403 before looking the device up, where it
+# would otherwise fail with a 500 for a missing one.)
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Lock an account name at one address after five failures for an hour; the page says so plainly.
 AXES_FAILURE_LIMIT = 5

@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.errors import AuthenticationError
+from ninja.security import django_auth
 
 from carepath import policy
 from carepath.crisis.selectors import region_for
@@ -44,6 +45,7 @@ def create_recommendation(request: HttpRequest) -> Status[dict[str, Any]]:
     if data.get("save") is True:
         if not policy.can_keep_recommendations(request.user):
             raise AuthenticationError(message="log in to keep a recommendation")
+        _check_csrf_of_a_session_write(request)
         saved = services.save_recommendation(
             person=request.user, request=decision_request, recommendation=recommendation, inputs=data
         )
@@ -62,8 +64,17 @@ def get_rules(request: HttpRequest) -> dict[str, Any]:
 def post_rules(request: HttpRequest) -> Status[dict[str, Any]]:
     if not policy.can_manage_rules(request.user):
         raise NotPermitted("only coordinators load rules")
+    _check_csrf_of_a_session_write(request)
     row = services.load_rule_set(actor=request.user, document=_json_object(request))
     return Status(201, {"id": row.rule_set_id, "version": row.version, "active": row.active})
+
+
+def _check_csrf_of_a_session_write(request: HttpRequest) -> None:
+    """A write through a browser session needs its CSRF token, as every form does. django-ninja
+    checks it only on operations declared with `auth=django_auth`, and these two also answer
+    anonymous callers, so the check is asked for here; it answers 403 without the token. A request
+    signed with an API token has no cookie to forge and is exempt (carepath.accounts.token_auth)."""
+    django_auth(request)
 
 
 def _json_object(request: HttpRequest) -> dict[str, Any]:

@@ -45,7 +45,7 @@ class DirectoryBatch:
 
 def organization_random(seed: int, index: int) -> random.Random:
     # Demo data, not secrets: a seeded, reproducible generator is the point.
-    return random.Random(f"carepath-demo-directory:{seed}:{index}")  # noqa: S311
+    return random.Random(f"carepath-demo-directory:{seed}:{index}")  # noqa: S311  # nosec B311 # seeded demo data, not a secret
 
 
 def demo_directory(

@@ -100,7 +100,7 @@ def service_rows(rng: random.Random, plan: ServicePlan) -> dict[str, list[Row]]:
 def _extras_random(plan: ServicePlan) -> random.Random:
     """A generator of its own for rows added later (capacity, insurance), so the earlier rows of a
     seed stay exactly as they were: the main generator's sequence is not touched."""
-    return random.Random(f"carepath-demo-extras:{plan.id}")  # noqa: S311 (demo data, reproducible)
+    return random.Random(f"carepath-demo-extras:{plan.id}")  # noqa: S311  # nosec B311 # demo data, reproducible
 
 
 def _capacity(rng: random.Random, plan: ServicePlan) -> Row | None:

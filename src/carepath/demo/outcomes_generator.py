@@ -67,7 +67,7 @@ class DemoEpisode:
 
 
 def demo_episodes(count: int, seed: int, today: dt.date) -> list[DemoEpisode]:
-    rng = random.Random(seed)  # noqa: S311 - repeatable demo data, not secrets
+    rng = random.Random(seed)  # noqa: S311  # nosec B311 # repeatable demo data, not secrets
     decks: dict[str, list[str]] = {pathway: [] for pathway in PATHWAYS}
     episodes = []
     for number in range(count):

@@ -32,7 +32,7 @@ from carepath_core.outcomes import MeasureRule
 from carepath_core.roles import Role
 
 # A demo password is public by design; `carepath demo` refuses to run in production mode.
-DEMO_PASSWORD = "calm-harbour-demo"
+DEMO_PASSWORD = "calm-harbour-demo"  # nosec B105 # the demo accounts' published password; demo refuses production
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,7 @@ class DemoSupporter:
 
 
 def demo_supporters(count: int, seed: int) -> list[DemoSupporter]:
-    chooser = random.Random(f"carepath-demo-supporters:{seed}")  # noqa: S311  (made-up people, not secrets)
+    chooser = random.Random(f"carepath-demo-supporters:{seed}")  # noqa: S311  # nosec B311 # made-up people, not secrets
     codes = list(lived_experience_topics())
     return [_supporter(number, chooser, codes) for number in range(count)]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -30,7 +31,7 @@ from carepath.interop.hsds_tables import (
     children_of,
     embedded_of,
 )
-from carepath.interop.hsds_values import BadValue, RoundedValue, check_record, read_value
+from carepath.interop.hsds_values import BadValue, RoundedValue, check_record, value_reader
 
 REQUIRED_PROPERTY = re.compile(r"^'(.+)' is a required property$")
 
@@ -243,28 +244,32 @@ class _Flattener:
     def _values(
         self, raw: dict[str, Any], table: HsdsTable, where: str, *, top_level: bool
     ) -> dict[str, Any]:
-        nested = _nested_keys(table.name, top_level=top_level)
-        plain = _plain_text_columns(table.name)
+        handlers = _handlers(table.name, top_level=top_level)
         values: dict[str, Any] = {}
-        columns = table.column_set
         for key, raw_value in raw.items():
-            if key in plain and isinstance(raw_value, str):
-                if raw_value:  # what read_value gives for text: the text, empty text none
-                    values[key] = raw_value
-            elif key in columns:
-                try:
-                    value = read_value(table, key, raw_value)
-                except RoundedValue as rounded:
-                    self.problem(where, key, rounded.problem, Severity.WARNING)
-                    value = rounded.value
-                except BadValue as bad:
-                    self.problem(where, key, bad.problem)
+            handler = handlers.get(key, _UNKNOWN)
+            if handler is _PLAIN_TEXT:
+                if isinstance(raw_value, str):
+                    if raw_value:  # what read_value gives for text: the text, empty text none
+                        values[key] = raw_value
                     continue
-                if value is not None:
-                    values[key] = value
-            elif key not in nested:
+                handler = value_reader(table.name, key)
+            elif handler is _NESTED:
+                continue
+            elif handler is _UNKNOWN:
                 note = f"is not a field of HSDS 3.1 {table.name} and is not kept"
                 self.problem(where, key, note, Severity.WARNING)
+                continue
+            try:
+                value = handler(raw_value)
+            except RoundedValue as rounded:
+                self.problem(where, key, rounded.problem, Severity.WARNING)
+                value = rounded.value
+            except BadValue as bad:
+                self.problem(where, key, bad.problem)
+                continue
+            if value is not None:
+                values[key] = value
         return values
 
     def _link_to_parent(
@@ -286,19 +291,43 @@ class _Flattener:
             )
 
 
+def _plain_text(_raw: Any) -> Any:
+    """Marks an official text column: its text is its value (`_values` reads it inline)."""
+    raise NotImplementedError
+
+
+def _nested(_raw: Any) -> Any:
+    """Marks a key holding nested records, taken apart by `flatten`."""
+    raise NotImplementedError
+
+
+def _unknown(_raw: Any) -> Any:
+    """Marks a key that is no field of the table."""
+    raise NotImplementedError
+
+
+_PLAIN_TEXT, _NESTED, _UNKNOWN = _plain_text, _nested, _unknown
+
+
 @cache
+def _handlers(table: str, *, top_level: bool) -> dict[str, Callable[[Any], Any]]:
+    """For each key a record of `table` may have: how its value is read (`value_reader`), or a mark
+    for an official text column (the text as given), or for nested records."""
+    described = TABLES[table]
+    handlers: dict[str, Callable[[Any], Any]] = {
+        key: _NESTED for key in _nested_keys(table, top_level=top_level)
+    }
+    for column in described.all_columns:
+        plain = column in described.columns and described.kind(column) is Kind.TEXT
+        handlers[column] = _PLAIN_TEXT if plain else value_reader(table, column)
+    return handlers
+
+
 def _nested_keys(table: str, *, top_level: bool) -> frozenset[str]:
     """The keys of a record of `table` that hold nested records rather than values."""
     children = children_of(TABLES[table], top_level=top_level)
     embedded = embedded_of(TABLES[table], top_level=top_level)
     return frozenset(child.key for child in children) | frozenset(item.key for item in embedded)
-
-
-@cache
-def _plain_text_columns(table: str) -> frozenset[str]:
-    """The official text columns of `table`: their value is the text as given."""
-    described = TABLES[table]
-    return frozenset(column for column in described.columns if described.kind(column) is Kind.TEXT)
 
 
 def read_json_folder(folder: Path, kind: str | None = None) -> ImportBatch:

@@ -13,13 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
 from carepath.interop.hsds_records import Severity
 from carepath.interop.hsds_schema import profile_field_validator, profile_field_verdict
-from carepath.interop.hsds_tables import HsdsTable, Kind
+from carepath.interop.hsds_tables import TABLES, HsdsTable, Kind
 
 WHOLE_NUMBER_LIMIT = 2**31
 NUMBER_PLACES = 6
@@ -57,18 +58,59 @@ class RoundedValue(Exception):
 
 def read_value(table: HsdsTable, column: str, raw: Any) -> Any:
     """The stored value of one column, or None when the value is absent or empty."""
+    return (
+        value_reader(table.name, column)(raw)
+        if TABLES.get(table.name) is table
+        else _read(table, column, raw)
+    )
+
+
+def _read(table: HsdsTable, column: str, raw: Any) -> Any:
     if raw is None or raw == "":
         return None
     kind = table.kind(column)
     if kind is Kind.TEXT:
-        if not isinstance(raw, str):
-            raise BadValue(f"must be text, not {_shown(raw)}")
-        value: Any = raw
+        value: Any = _text(raw)
     else:
         value = _READERS[kind](raw)
     if column in table.profile_column_set:
-        _check_profile_value(table, column, value)
+        _check_profile_value(table.name, column, value)
     return value
+
+
+@cache
+def value_reader(table: str, column: str) -> Callable[[Any], Any]:
+    """`read_value` for one column of one of the HSDS tables, with what it looks up looked up once.
+
+    Readers call it for every value of every record: asking the column's kind and whether the
+    profile checks it, for each value, cost as much as reading most values."""
+    described = TABLES[table]
+    convert = _READERS.get(described.kind(column), _text)
+    if column not in described.profile_column_set:
+
+        def read(raw: Any) -> Any:
+            if raw is None or raw == "":
+                return None
+            return convert(raw)
+
+        return read
+    verdict = profile_field_verdict(table, column)
+
+    def read_profiled(raw: Any) -> Any:
+        if raw is None or raw == "":
+            return None
+        value = convert(raw)
+        if not verdict(value):
+            _check_profile_value(table, column, value)
+        return value
+
+    return read_profiled
+
+
+def _text(raw: Any) -> str:
+    if not isinstance(raw, str):
+        raise BadValue(f"must be text, not {_shown(raw)}")
+    return raw
 
 
 def read_cell(table: HsdsTable, column: str, cell: str | None) -> Any:
@@ -87,10 +129,10 @@ def read_cell(table: HsdsTable, column: str, cell: str | None) -> Any:
     return read_value(table, column, decoded)
 
 
-def _check_profile_value(table: HsdsTable, column: str, value: Any) -> None:
-    if profile_field_verdict(table.name, column)(value):
+def _check_profile_value(table: str, column: str, value: Any) -> None:
+    if profile_field_verdict(table, column)(value):
         return
-    for error in profile_field_validator(table.name, column).iter_errors(value):
+    for error in profile_field_validator(table, column).iter_errors(value):
         place = f"item {error.path[0] + 1}: " if error.path else ""
         shown = json.dumps(error.instance, ensure_ascii=False)
         if error.validator == "enum":

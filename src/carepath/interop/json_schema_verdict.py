@@ -94,7 +94,7 @@ class _Compiler:
 
         def check(instance: Any) -> bool:
             found = self.compiled[id(schema)][1]
-            assert found is not None  # compiled by the time anything is validated
+            assert found is not None  # nosec B101 # type narrowing: compiled by the time anything is validated
             return found(instance)
 
         return check
@@ -137,37 +137,34 @@ class _Compiler:
         return lambda instance: bool(is_type(instance, name))
 
     def _properties(self, properties: Mapping[str, Any], resolver: Resolver) -> Check:
-        """Checks each property present; the commonest shapes (any text, a UUID) inline, for speed."""
-        texts: set[str] = set()  # properties that must be text of any form
-        usual: dict[str, tuple[Callable[[str], Any], Check]] = {}  # text of a usual form, else the check
-        checks: dict[str, Check] = {}
+        """Checks each property present; the commonest shapes (any text, a UUID) inline, for speed.
+
+        One lookup per property present: its check, or `_is_text` for any text (tested inline)."""
+        plan: dict[str, Check] = {}
         for name, sub in properties.items():
             check = self.compile(sub, resolver)
             shape = self._text_shape(sub)
             if shape == "":
-                texts.add(name)
+                plan[name] = _is_text
             elif shape is not None and shape in SURELY_CONFORMING:
-                usual[name] = (SURELY_CONFORMING[shape].match, check)
+                plan[name] = _usually(SURELY_CONFORMING[shape].match, check)
             elif check is not _always:
-                checks[name] = check
-        if not (texts or usual or checks):
+                plan[name] = check
+        if not plan:
             return _always
+        get = plan.get
 
         def check_properties(instance: Any) -> bool:
             if isinstance(instance, dict):
                 for name, value in instance.items():
-                    if name in texts:
+                    property_check = get(name)
+                    if property_check is None:
+                        continue
+                    if property_check is _is_text:
                         if not isinstance(value, str):
                             return False
-                    elif name in usual:
-                        match, full_check = usual[name]
-                        surely = isinstance(value, str) and match(value) is not None
-                        if not surely and not full_check(value):
-                            return False
-                    else:
-                        property_check = checks.get(name)
-                        if property_check is not None and not property_check(value):
-                            return False
+                    elif not property_check(value):
+                        return False
             return True
 
         return check_properties
@@ -201,6 +198,15 @@ SURELY_CONFORMING = {
     # jsonschema: uuid.UUID(text) succeeds and the hyphens are at 8, 13, 18 and 23.
     "uuid": re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z"),
 }
+
+
+def _is_text(instance: Any) -> bool:
+    return isinstance(instance, str)
+
+
+def _usually(match: Callable[[str], Any], full_check: Check) -> Check:
+    """Text of the usual form passes at once; anything else takes the full check."""
+    return lambda value: (isinstance(value, str) and match(value) is not None) or full_check(value)
 
 
 def _all_of(checks: list[Check]) -> Check:

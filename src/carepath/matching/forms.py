@@ -91,7 +91,7 @@ class HoursAndWays(forms.Form):
 
     def _choices(self, name: str, choices: list[tuple[str, str]]) -> None:
         field = self.fields[name]
-        assert isinstance(field, forms.MultipleChoiceField)
+        assert isinstance(field, forms.MultipleChoiceField)  # nosec B101 # type narrowing for mypy, not a check
         field.choices = choices
 
     def clean(self) -> dict[str, Any]:
@@ -113,7 +113,7 @@ class HoursAndWays(forms.Form):
             ends = data["time_to"].strftime("%H:%M")
             hours = [{"days": data["days"], "from": data["time_from"].strftime("%H:%M"), "to": ends}]
         return {
-            "topics": data["topics"],
+            "topics": data.get("topics", []),  # a professional's form has no topics
             "languages": data["languages"],
             "availability": hours,
             "utc_offset": data["utc_offset"],
@@ -208,7 +208,8 @@ class SupporterProfileForm(HoursAndWays):
     )
     capacity = _places(_("Most people you can support at once"), _("0 takes you out of suggestions for now."))
     current_load = _places(
-        _("People you support now"), _("Until referrals are in Carepath, keep this up to date yourself.")
+        _("People you support now"),
+        _("Requests you accept here are counted for you; add anyone you support outside Carepath."),
     )
     training = _text(_("Training (optional)"), max_length=200)
     trained_on = _date(_("Training completed on (optional)"))

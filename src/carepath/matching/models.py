@@ -3,8 +3,8 @@
 Weekly hours are kept twice on purpose: `hours` as the person entered them (days, local times,
 their UTC offset), so the form shows them back unchanged, and `availability`, the same hours as
 minutes of the UTC week, which is what the matching core compares (docs/matching.md).
-There is no relationship model yet, so a supporter's `current_load` is a stored number; it
-becomes a count of active relationships once referrals exist (issue 6, next part).
+A peer supporter's `current_load` is a stored number: accepting a referral adds one and ending
+it takes one away, and it also counts people the supporter sees outside Carepath.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from carepath.encryption.fields import EncryptedTextField
 
 
 class Modality(models.TextChoices):
@@ -98,19 +100,23 @@ class ProfessionalProfile(WeeklyHours):
 
 
 class MatchingWishes(WeeklyHours):
-    """What a help-seeker asks of a peer supporter. Only what the person states is stored."""
+    """What a help-seeker asks of a peer supporter. Only what the person states is stored.
+
+    Their free text is about their own life, so it is encrypted at rest (carepath.encryption); a
+    supporter's profile text is written to be shown to people looking for support, so it is not.
+    """
 
     person = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="matching_wishes"
     )
     topics = models.JSONField(_("topics in common"), default=list, blank=True)
-    experience = models.TextField(_("what I want to share"), blank=True)
+    experience = EncryptedTextField(_("what I want to share"), blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     max_distance_km = models.FloatField(_("furthest I will travel (km)"), null=True, blank=True)
     # Peer supporter profile ids the person does not want to be matched with.
     excluded_supporters = models.JSONField(_("supporters I do not want"), default=list, blank=True)
-    stated_preferences = models.TextField(_("anything else about the supporter"), blank=True)
+    stated_preferences = EncryptedTextField(_("anything else about the supporter"), blank=True)
 
     class Meta:
         verbose_name = _("matching wishes")
@@ -118,3 +124,25 @@ class MatchingWishes(WeeklyHours):
 
     def __str__(self) -> str:
         return f"matching wishes {self.pk}"
+
+
+class ReferralEpisode(models.Model):
+    """The episode of support a referral opened, so that ending the referral ends that episode.
+
+    Kept here rather than on either side: a referral and an episode each stand alone (an episode
+    may be recorded by the person with no referral, and a referral may never become active), and
+    matching is where a person and a supporter meet. One episode may follow more than one referral
+    with the same supporter, when a new one becomes active while the old episode is still open.
+    """
+
+    referral = models.OneToOneField(
+        "referrals.Referral", on_delete=models.CASCADE, related_name="episode_link"
+    )
+    episode = models.ForeignKey("outcomes.Episode", on_delete=models.CASCADE, related_name="referral_links")
+
+    class Meta:
+        verbose_name = _("episode of a referral")
+        verbose_name_plural = _("episodes of referrals")
+
+    def __str__(self) -> str:
+        return f"referral {self.referral_id} -> episode {self.episode_id}"

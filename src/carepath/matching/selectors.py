@@ -6,13 +6,16 @@ what a person's exclusions name, and it says nothing about the account behind it
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
 
 from carepath.matching.models import MatchingWishes, PeerSupporterProfile, ProfessionalProfile
+from carepath.referrals.models import OPEN, Referral
 from carepath_core.matching import Modality, Seeker, Supporter, WeeklyWindow
 from carepath_core.matching.profiles import DEFAULT_MAX_DISTANCE_KM
+from carepath_core.referrals import SupportKind
 from carepath_core.roles import Role
 from carepath_core.search.geo import Point
 
@@ -97,3 +100,32 @@ def _windows(pairs: list[list[int]]) -> tuple[WeeklyWindow, ...]:
 
 def _point(latitude: float | None, longitude: float | None) -> Point | None:
     return None if latitude is None or longitude is None else Point(latitude, longitude)
+
+
+@dataclass(frozen=True)
+class StoredProgramme:
+    """Everyone a batch assignment could place, as the matching core sees them, and their names."""
+
+    seekers: tuple[Seeker, ...]
+    supporters: tuple[Supporter, ...]
+    names: dict[str, str]  # matching id (a person's or a supporter's) -> the name to show
+
+
+def stored_programme() -> StoredProgramme:
+    """People who saved wishes and have no open peer request or relationship yet, and the peer
+    supporters taking part, with their places as stored (accepted requests already count)."""
+    waiting = list(
+        MatchingWishes.objects.filter(person__is_active=True, person__role=Role.HELP_SEEKER.value)
+        .exclude(person__in=_people_with_open_peer_support())
+        .select_related("person")
+        .order_by("person_id")
+    )
+    profiles = list(active_supporter_profiles().order_by("pk"))
+    seekers = tuple(as_seeker(wishes) for wishes in waiting)
+    names = {seeker.id: wishes.person.shown_name for seeker, wishes in zip(seekers, waiting, strict=True)}
+    names.update({str(profile.pk): profile.user.shown_name for profile in profiles})
+    return StoredProgramme(seekers, tuple(as_supporter(profile) for profile in profiles), names)
+
+
+def _people_with_open_peer_support() -> QuerySet[Referral, Any]:
+    return Referral.objects.filter(kind=SupportKind.PEER.value, status__in=OPEN).values("person_id")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from carepath.matching import selectors
+from carepath.matching.experience_scorers import experience_scorer
 from carepath.matching.models import Modality, PeerSupporterProfile
 from carepath_core.matching import Exclusion, Seeker, SupporterPool, suggest
 from carepath_core.matching.scoring import score_block
@@ -79,7 +80,7 @@ def suggestions_for(seeker: Seeker, limit: int = 10) -> Suggestions:
     supporters = selectors.active_supporters()
     if not supporters:
         return Suggestions([], [], 0)
-    pool = SupporterPool(supporters)
+    pool = SupporterPool(supporters, experience_scorer())
     found = suggest(seeker, pool, limit=min(limit, MAX_LIMIT))
     profiles = selectors.supporter_profiles_by_id([s.supporter_id for s in found])
     shown = [

@@ -10,4 +10,6 @@ urlpatterns = [
         views.supporter_profile_detail,
         name="supporter_profile_detail",
     ),
+    path("professional/profile/", views.professional_profile, name="professional_profile"),
+    path("coordinator/assignment/", views.batch_assignment, name="batch_assignment"),
 ]

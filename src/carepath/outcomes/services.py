@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 
 from carepath import policy
 from carepath.audit.models import AuditAction
-from carepath.audit.services import record_event
+from carepath.audit.services import record_event, record_read
 from carepath.directory.models import Service
 from carepath.errors import FieldProblem, NotPermitted
 from carepath.outcomes import selectors
@@ -128,6 +128,64 @@ def _service(service_id: str | None) -> Service | None:
     return service
 
 
+# --- Episodes that follow a referral (docs/matching.md, "Referrals open and close episodes") ----
+# The referral service calls these inside its own transaction, once its policy has allowed the
+# move, so an episode starts when a relationship becomes active and ends when it ends, audited
+# beside the move. The actor is whoever moved the referral, not necessarily the person.
+
+
+def start_referral_episode(
+    *,
+    actor: Any,
+    person: Any,
+    pathway: str,
+    started_on: dt.date,
+    requested_on: dt.date | None,
+    service: Service | None,
+    referral_id: int,
+) -> Episode:
+    with transaction.atomic():
+        episode = Episode.objects.create(
+            person=person, pathway=pathway, service=service, started_on=started_on, requested_on=requested_on
+        )
+        refresh_person_report_rows(person.pk)
+        record_event(
+            actor=actor,
+            action=AuditAction.EPISODE_STARTED,
+            subject_type="episode",
+            subject_id=episode.pk,
+            details={
+                "pathway": pathway,
+                "started_on": started_on.isoformat(),
+                "service": service.pk if service is not None else "",
+                "referral": referral_id,
+            },
+        )
+    return episode
+
+
+def end_referral_episode(*, actor: Any, episode: Episode, ended_on: dt.date, referral_id: int) -> Episode:
+    """End the episode with its relationship; one the person already ended is left as it is."""
+    if not episode.is_open:
+        return episode
+    with transaction.atomic():
+        episode.ended_on = max(ended_on, episode.started_on)
+        episode.save(update_fields=["ended_on", "updated_at"])
+        refresh_person_report_rows(episode.person_id)
+        record_event(
+            actor=actor,
+            action=AuditAction.EPISODE_ENDED,
+            subject_type="episode",
+            subject_id=episode.pk,
+            details={
+                "ended_on": episode.ended_on.isoformat(),
+                "sessions_attended": episode.sessions_attended,
+                "referral": referral_id,
+            },
+        )
+    return episode
+
+
 # --- Check-in reminders ------------------------------------------------------------------------
 
 
@@ -180,3 +238,14 @@ def _remind(episodes: list[Episode], now: dt.datetime) -> None:
                 subject_type="episode",
                 subject_id=episode.pk,
             )
+
+
+def record_episode_read(*, actor: Any, episode: Episode, measures: int) -> None:
+    """The episode page showed its check-in scores to `actor` (policy has allowed it)."""
+    record_read(
+        actor=actor,
+        action=AuditAction.EPISODE_VIEWED,
+        subject_type="episode",
+        subject_id=episode.pk,
+        details={"measures": measures},
+    )

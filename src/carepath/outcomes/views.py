@@ -95,6 +95,7 @@ def _episode_page(
     request: HttpRequest, found: Episode, end_form: EndEpisodeForm, status: int = 200
 ) -> HttpResponse:
     series = selectors.measure_series(found)
+    services.record_episode_read(actor=request.user, episode=found, measures=len(series))
     measures: list[dict[str, Any]] = [{"series": s, "chart": progress_chart(s)} for s in series]
     context = {
         "episode": found,

@@ -95,7 +95,7 @@ class HandOffForm(forms.Form):
     def __init__(self, *args: Any, professionals: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["professional"]
-        assert isinstance(field, forms.ChoiceField)
+        assert isinstance(field, forms.ChoiceField)  # nosec B101 # type narrowing for mypy, not a check
         field.choices = [("", _("Choose a professional")), *professionals]
 
 

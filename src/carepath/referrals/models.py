@@ -2,6 +2,7 @@
 status history, contact logs, consented hand-offs to professionals, and in-app notices.
 
 Statuses and their moves are decided in `carepath_core.referrals`; these rows only keep them.
+Reasons, contact notes and the shared snapshot are encrypted at rest (carepath.encryption).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from carepath.encryption.fields import EncryptedJSONField, EncryptedTextField
 from carepath_core.referrals import Channel, HandOffStatus, Status, SupportKind
 
 
@@ -80,7 +82,7 @@ class StatusChange(models.Model):
     by_side = models.CharField(max_length=16)
     from_status = models.CharField(max_length=16, blank=True)  # blank: the request was made
     to_status = models.CharField(max_length=16, choices=StatusChoices.choices)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = EncryptedTextField(_("reason"), blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -113,7 +115,7 @@ class ContactEntry(models.Model):
     # Kept beside the note so every query that may reach a peer supporter can leave clinical
     # notes out by value, not by remembering which relationship they came from.
     note_kind = models.CharField(max_length=16, choices=NoteKind.choices)
-    note = models.TextField(_("note"), blank=True)
+    note = EncryptedTextField(_("note"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -142,14 +144,14 @@ class HandOff(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     professional = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    reason = models.TextField(_("why a professional could help"))
+    reason = EncryptedTextField(_("why a professional could help"))
     status = models.CharField(
         max_length=16, choices=HandOffStatusChoices.choices, default=HandOffStatusChoices.ASKED
     )
     asked_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     # Empty until the person agrees; then exactly what they were shown, never updated again.
-    snapshot = models.JSONField(null=True, blank=True)
+    snapshot = EncryptedJSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-asked_at", "-id"]

@@ -1,10 +1,15 @@
-"""Safety plans, the person's consent to risk alerts, and the risk flags raised under it."""
+"""Safety plans, the person's consent to risk alerts, and the risk flags raised under it.
+
+The plan's steps and a coordinator's review note are encrypted at rest (carepath.encryption).
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from carepath.encryption.fields import EncryptedTextField
 
 # The six steps of a safety plan, in order (after Stanley & Brown 2012), in our own wording.
 PLAN_STEP_TITLES = {
@@ -22,12 +27,12 @@ class SafetyPlan(models.Model):
     person = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="safety_plan"
     )
-    warning_signs = models.TextField(PLAN_STEP_TITLES["warning_signs"], blank=True)
-    coping_on_my_own = models.TextField(PLAN_STEP_TITLES["coping_on_my_own"], blank=True)
-    people_and_places = models.TextField(PLAN_STEP_TITLES["people_and_places"], blank=True)
-    people_to_ask = models.TextField(PLAN_STEP_TITLES["people_to_ask"], blank=True)
-    professionals_and_lines = models.TextField(PLAN_STEP_TITLES["professionals_and_lines"], blank=True)
-    safer_surroundings = models.TextField(PLAN_STEP_TITLES["safer_surroundings"], blank=True)
+    warning_signs = EncryptedTextField(PLAN_STEP_TITLES["warning_signs"], blank=True)
+    coping_on_my_own = EncryptedTextField(PLAN_STEP_TITLES["coping_on_my_own"], blank=True)
+    people_and_places = EncryptedTextField(PLAN_STEP_TITLES["people_and_places"], blank=True)
+    people_to_ask = EncryptedTextField(PLAN_STEP_TITLES["people_to_ask"], blank=True)
+    professionals_and_lines = EncryptedTextField(PLAN_STEP_TITLES["professionals_and_lines"], blank=True)
+    safer_surroundings = EncryptedTextField(PLAN_STEP_TITLES["safer_surroundings"], blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -68,7 +73,7 @@ class RiskFlag(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    review_note = models.TextField(blank=True)
+    review_note = EncryptedTextField(blank=True)
 
     class Meta:
         ordering = ["status", "-raised_at"]

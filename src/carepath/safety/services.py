@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from carepath import policy
 from carepath.audit.models import AuditAction
-from carepath.audit.services import record_event
+from carepath.audit.services import record_event, record_read
 from carepath.errors import FieldProblem, NotPermitted
 from carepath.safety.models import PLAN_STEPS, RiskAlertConsent, RiskFlag, RiskFlagStatus, SafetyPlan
 from carepath.safety.selectors import risk_alerts_allowed
@@ -43,6 +43,17 @@ def save_safety_plan(*, person: Any, steps: Mapping[str, str]) -> SafetyPlan:
             details={"steps_filled": filled},
         )
     return plan
+
+
+def record_safety_plan_read(*, actor: Any, plan: SafetyPlan) -> None:
+    """The plan was shown to `actor` (policy has allowed it); which steps are written, not their text."""
+    record_read(
+        actor=actor,
+        action=AuditAction.SAFETY_PLAN_VIEWED,
+        subject_type="safety_plan",
+        subject_id=plan.pk,
+        details={"steps_filled": [step for step in PLAN_STEPS if getattr(plan, step)]},
+    )
 
 
 def record_safety_plan_export(*, person: Any, plan: SafetyPlan, export_format: str) -> None:

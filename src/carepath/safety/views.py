@@ -25,6 +25,8 @@ def safety_plan(request: HttpRequest) -> HttpResponse:
     keeps = policy.can_keep_safety_plan(request.user)
     plan = selectors.safety_plan_of(request.user) if keeps else None
     if request.method != "POST":
+        if plan is not None:
+            services.record_safety_plan_read(actor=request.user, plan=plan)
         form = SafetyPlanForm.from_plan(plan)
         return render(request, "safety/plan.html", {"form": form, "plan": plan, "can_keep": keeps})
     form = SafetyPlanForm(request.POST)

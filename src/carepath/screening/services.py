@@ -11,6 +11,7 @@ from django.db import transaction
 from carepath import policy
 from carepath.audit.models import AuditAction
 from carepath.audit.services import record_event
+from carepath.audit.subjects import ACCOUNT
 from carepath.errors import NotPermitted
 from carepath.outcomes.report_rows import check_in_changed
 from carepath.safety.services import raise_risk_flag_if_allowed
@@ -63,6 +64,18 @@ def save_assessment(
         # The programme report keeps each episode's first and last scores; this one may change them.
         check_in_changed(person_id=person.pk, instrument_code=definition.code)
     return SavedCheckIn(assessment=assessment, result=result, safety=decision)
+
+
+def record_history_read(*, actor: Any, shown: dict[str, int]) -> None:
+    """The person's kept check-ins were listed for them: how many of each questionnaire, no scores."""
+    with transaction.atomic():
+        record_event(
+            actor=actor,
+            action=AuditAction.ASSESSMENT_VIEWED,
+            subject_type=ACCOUNT,
+            subject_id=actor.pk,
+            details={"check_ins": shown},
+        )
 
 
 def record_assessment_access(*, actor: Any, assessment: Assessment, exported_as: str | None = None) -> None:

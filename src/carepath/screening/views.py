@@ -108,9 +108,13 @@ def _form_context(
 def _history(request: HttpRequest, codes: list[str]) -> list[dict[str, Any]]:
     if not policy.can_keep_assessments(request.user):
         return []
-    rows = []
+    rows: list[dict[str, Any]] = []
+    shown: dict[str, int] = {}
     for code in codes:
         kept = list(selectors.assessments_of(request.user, code)[:20])
         if kept:
             rows.append({"instrument": selectors.instrument(code), "assessments": kept})
+            shown[code] = len(kept)
+    if shown:
+        services.record_history_read(actor=request.user, shown=shown)
     return rows

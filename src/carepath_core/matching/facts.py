@@ -68,12 +68,14 @@ def great_circle_km(ours: NDArray[np.float64], theirs: NDArray[np.float64]) -> N
 
 
 def _distances(seekers: SeekerTable, pool: SupporterPool) -> NDArray[np.float32]:
-    """Distances for people who want to meet in person and gave a place; NaN everywhere else."""
+    """Distances between people who want to meet in person and supporters who do, where both
+    gave a place; NaN everywhere else (no other pair can meet in person, so none needs one)."""
     distance = np.full((len(seekers.has_position), len(pool)), np.nan, dtype=np.float32)
     rows = np.flatnonzero(seekers.has_position & ((seekers.modalities & IN_PERSON) != 0))
-    if len(rows) and len(pool):
-        distance[rows] = great_circle_km(seekers.position[rows], pool.table.position)
-        distance[:, ~pool.table.has_position] = np.nan
+    columns = np.flatnonzero(pool.table.has_position & ((pool.table.modalities & IN_PERSON) != 0))
+    if len(rows) and len(columns):
+        found = great_circle_km(seekers.position[rows], pool.table.position[columns])
+        distance[np.ix_(rows, columns)] = found
     return distance
 
 

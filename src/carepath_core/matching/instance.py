@@ -19,6 +19,7 @@ from carepath_core.fields import at, listing, mapping, require
 from carepath_core.matching.assign import assign_profiles
 from carepath_core.matching.assign_given_scores import GivenScore, assign_given_scores
 from carepath_core.matching.assignment import Assignment
+from carepath_core.matching.experience_text import ExperienceScorerFactory, LexicalExperiences
 from carepath_core.matching.instance_profiles import read_seeker, read_supporter, record_id
 
 ROOT_KEYS = frozenset({"seekers", "supporters", "scores"})
@@ -123,10 +124,13 @@ def _score(value: Any, index: int) -> float:
     return float(value)
 
 
-def assign_instance(instance: Instance) -> Assignment:
+def assign_instance(
+    instance: Instance, experiences: ExperienceScorerFactory = LexicalExperiences
+) -> Assignment:
+    """The best assignment; `experiences` compares descriptions when scores come from profiles."""
     if instance.scores is not None:
         return assign_given_scores(instance.seekers, instance.supporters, instance.scores)
-    return assign_profiles(instance.seekers, instance.supporters)
+    return assign_profiles(instance.seekers, instance.supporters, experiences=experiences)
 
 
 def result_document(assignment: Assignment) -> dict[str, Any]:

@@ -30,10 +30,12 @@ Flags = NDArray[np.float32]  # rows of 0.0 and 1.0
 
 @dataclass(frozen=True)
 class Codebook:
-    """The column each topic code and language code has in this pool."""
+    """The column each topic code and language code has in this pool, and the half-hour slots of
+    the week some supporter is free in: only those need a column, as no pair can share another."""
 
     topics: dict[str, int]
     languages: dict[str, int]
+    slots: NDArray[np.intp]  # positions in the week's slots, in order
 
     @classmethod
     def of(cls, supporters: Sequence[Supporter]) -> Codebook:
@@ -44,7 +46,12 @@ class Codebook:
                 topics.setdefault(topic, len(topics))
             for language in supporter.languages:
                 languages.setdefault(language, len(languages))
-        return cls(topics, languages)
+        anyone_free = 0
+        for supporter in supporters:
+            anyone_free |= slot_bits(supporter.availability)
+        slots = np.flatnonzero(_slot_flags([anyone_free])[0])
+        # At least one column, so that the products keep their shape when nobody gave hours.
+        return cls(topics, languages, slots if len(slots) else np.zeros(1, dtype=np.intp))
 
 
 def _flags(sets: Sequence[Iterable[str]], columns: dict[str, int]) -> Flags:
@@ -61,10 +68,13 @@ def _flags(sets: Sequence[Iterable[str]], columns: dict[str, int]) -> Flags:
     return flags
 
 
-def _slot_flags(slot_sets: Sequence[int]) -> Flags:
+def _slot_flags(slot_sets: Sequence[int], columns: NDArray[np.intp] | None = None) -> Flags:
+    """One row per slot set; every slot of the week, or only the given columns."""
     packed = np.frombuffer(b"".join(value.to_bytes(SLOT_BYTES, "little") for value in slot_sets), np.uint8)
     bits = np.unpackbits(packed.reshape(len(slot_sets), SLOT_BYTES), axis=1, bitorder="little")
-    return bits[:, :SLOTS_PER_WEEK].astype(np.float32)
+    if columns is None:
+        return bits[:, :SLOTS_PER_WEEK].astype(np.float32)
+    return bits[:, columns].astype(np.float32)
 
 
 def _unit_vectors(points: Sequence[Point | None]) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
@@ -92,7 +102,7 @@ class SupporterTable:
 
     topics: Flags  # (topics, n)
     languages: Flags  # (languages, n)
-    slots: Flags  # (slots, n)
+    slots: Flags  # (slots some supporter is free in, n)
     has_hours: NDArray[np.bool_]
     modalities: NDArray[np.uint8]
     position: NDArray[np.float64]  # (n, 3)
@@ -107,7 +117,7 @@ class SupporterTable:
         return cls(
             topics=np.ascontiguousarray(_flags([s.topics for s in supporters], codebook.topics).T),
             languages=np.ascontiguousarray(_flags([s.languages for s in supporters], codebook.languages).T),
-            slots=np.ascontiguousarray(_slot_flags(bits).T),
+            slots=np.ascontiguousarray(_slot_flags(bits, codebook.slots).T),
             has_hours=np.array([bool(s.availability) for s in supporters], dtype=bool),
             modalities=np.array([_ways(s.modalities) for s in supporters], dtype=np.uint8),
             position=position,
@@ -142,7 +152,7 @@ class SeekerTable:
             wanted_topics=np.array([len(s.topics) for s in seekers], dtype=np.float32),
             languages=_flags([s.languages for s in seekers], codebook.languages),
             first_language=_flags([s.languages[:1] for s in seekers], codebook.languages),
-            slots=_slot_flags(bits),
+            slots=_slot_flags(bits, codebook.slots),
             has_hours=np.array([bool(s.availability) for s in seekers], dtype=bool),
             modalities=np.array([_ways(s.modalities) or ALL_MODALITIES for s in seekers], dtype=np.uint8),
             asked_in_person=np.array([Modality.IN_PERSON in s.modalities for s in seekers], dtype=bool),

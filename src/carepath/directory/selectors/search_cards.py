@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
+from urllib.parse import urlsplit
 
 from django.db import connection
 from django.utils.translation import get_language, gettext
@@ -168,6 +169,13 @@ def _flag(value: Any) -> bool | None:
     return None if value is None else bool(value)  # SQLite: 0 or 1
 
 
+def _web_address(url: str | None) -> str:
+    """The service's website as a link only when it is an http(s) address: an imported record may
+    hold `javascript:` or `data:` there, which a link would run (tests/e2e/test_stored_xss_journey.py)."""
+    address = (url or "").strip()
+    return address if urlsplit(address).scheme.lower() in {"http", "https"} else ""
+
+
 def _marks(ids: list[str]) -> str:
     return ", ".join(["%s"] * len(ids))
 
@@ -251,7 +259,7 @@ def result_cards(
                 description=_shortened(service["description"]),
                 support_type=kind,
                 support_type_label=str(SupportType(kind).label) if kind else _("Not stated"),
-                url=service["url"],
+                url=_web_address(service["url"]),
                 email=service["email"],
                 phone=phones.get(hit.service_id, ""),
                 distance_km=None if hit.distance_km is None else round(hit.distance_km, 1),

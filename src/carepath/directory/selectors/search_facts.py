@@ -1,7 +1,8 @@
 """What the search index is built from: each service's HSDS rows, read a chunk of services at a time.
 
-A fixed number of queries per chunk (one per table), whatever the chunk's size, so indexing a
-million services costs a few thousand queries, not millions.
+A fixed number of queries per chunk (one per table and chunk of ids), whatever the chunk's size, so
+indexing a million services costs a few thousand queries, not millions. They are plain SQL with the
+ORM's own value converters (`raw_rows`): building a queryset for a thousand ids cost more than running it.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from carepath.directory.models import (
     ServiceAtLocation,
     ServiceCapacity,
 )
+from carepath.directory.selectors.raw_rows import rows_where_in
 
-LOOKUP_CHUNK = 500
 SERVICE_FIELDS = (
     "id", "organization_id", "name", "alternate_name", "description", "eligibility_description",
     "status", "support_type", "lived_experience_topics", "minimum_age", "maximum_age", "hours_24_7",
@@ -35,6 +36,7 @@ SCHEDULE_FIELDS = (
     "byyearday", "count", "opens_at", "closes_at", "timezone", "valid_from", "valid_to", "dtstart",
     "until", "attending_type",
 )  # fmt: skip
+COST_FIELDS = ("service_id", "option", "amount", "currency", "amount_description")
 
 
 @dataclass
@@ -61,48 +63,43 @@ class ServiceFacts:
 def service_facts(service_ids: Sequence[str]) -> dict[str, ServiceFacts]:
     """Facts for each of these services that exists; ids of missing services are left out."""
     facts = {
-        row["id"]: ServiceFacts(row)
-        for row in Service.objects.filter(id__in=service_ids).values(*SERVICE_FIELDS)
+        row[0]: ServiceFacts(dict(zip(SERVICE_FIELDS, row, strict=True)))
+        for row in rows_where_in(Service, SERVICE_FIELDS, "id", service_ids)
     }
     if not facts:
         return facts
     ids = list(facts)
     organization_ids = {f.service["organization_id"] for f in facts.values() if f.service["organization_id"]}
-    names = dict(Organization.objects.filter(id__in=organization_ids).values_list("id", "name"))
+    names = dict(rows_where_in(Organization, ("id", "name"), "id", organization_ids))
     for item in facts.values():
         item.organization_name = names.get(item.service["organization_id"], "")
     _add_places(facts, ids)
     _add_organization_countries(facts, organization_ids)
-    for row in Schedule.objects.filter(service_id__in=ids).values(*SCHEDULE_FIELDS):
-        facts[row["service_id"]].schedules.append(row)
-    for service_id, code, name in Language.objects.filter(service_id__in=ids).values_list(
-        "service_id", "code", "name"
-    ):
+    for row in rows_where_in(Schedule, SCHEDULE_FIELDS, "service_id", ids):
+        facts[row[0]].schedules.append(dict(zip(SCHEDULE_FIELDS, row, strict=True)))
+    for service_id, code, name in rows_where_in(Language, ("service_id", "code", "name"), "service_id", ids):
         facts[service_id].languages.append({"code": code, "name": name})
-    cost_fields = ("service_id", "option", "amount", "currency", "amount_description")
-    for row in CostOption.objects.filter(service_id__in=ids).values(*cost_fields):
-        facts[row["service_id"]].costs.append(row)
-    for service_id, available in ServiceCapacity.objects.filter(service_id__in=ids).values_list(
-        "service_id", "available"
+    for row in rows_where_in(CostOption, COST_FIELDS, "service_id", ids):
+        facts[row[0]].costs.append(dict(zip(COST_FIELDS, row, strict=True)))
+    for service_id, available in rows_where_in(
+        ServiceCapacity, ("service_id", "available"), "service_id", ids
     ):
         facts[service_id].capacities.append(None if available is None else int(available))
     return facts
 
 
 def _add_places(facts: dict[str, ServiceFacts], ids: list[str]) -> None:
-    links = list(
-        ServiceAtLocation.objects.filter(service_id__in=ids).values_list("id", "service_id", "location_id")
-    )
+    links = rows_where_in(ServiceAtLocation, ("id", "service_id", "location_id"), "service_id", ids)
     location_ids = {location_id for _, _, location_id in links if location_id}
     locations = {
-        row["id"]: row
-        for row in Location.objects.filter(id__in=location_ids).values(
-            "id", "location_type", "latitude", "longitude", "position_usable"
+        row[0]: row
+        for row in rows_where_in(
+            Location, ("id", "location_type", "latitude", "longitude", "position_usable"), "id", location_ids
         )
     }
     addresses: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for location_id, city, country in Address.objects.filter(location_id__in=location_ids).values_list(
-        "location_id", "city", "country"
+    for location_id, city, country in rows_where_in(
+        Address, ("location_id", "city", "country"), "location_id", location_ids
     ):
         addresses[location_id].append((city, country))
     link_to_service = {}
@@ -111,10 +108,10 @@ def _add_places(facts: dict[str, ServiceFacts], ids: list[str]) -> None:
         location = locations.get(location_id)
         if location is None:
             continue
-        latitude, longitude = location["latitude"], location["longitude"]
-        usable = location["position_usable"] and latitude is not None and longitude is not None
+        _id, location_type, latitude, longitude, position_usable = location
+        usable = position_usable and latitude is not None and longitude is not None
         place = PlaceFacts(
-            location["location_type"],
+            location_type,
             float(latitude) if usable and latitude is not None else None,
             float(longitude) if usable and longitude is not None else None,
             [city for city, _ in addresses[location_id] if city],
@@ -122,21 +119,20 @@ def _add_places(facts: dict[str, ServiceFacts], ids: list[str]) -> None:
         )
         facts[service_id].places.append(place)
     # Hours given for a service at one of its locations count as the service's hours too.
-    for row in Schedule.objects.filter(
-        service_at_location_id__in=link_to_service, service_id__isnull=True
-    ).values(*SCHEDULE_FIELDS):
-        facts[link_to_service[row["service_at_location_id"]]].schedules.append(row)
+    for row in rows_where_in(
+        Schedule, SCHEDULE_FIELDS, "service_at_location_id", link_to_service, null="service_id"
+    ):
+        schedule = dict(zip(SCHEDULE_FIELDS, row, strict=True))
+        facts[link_to_service[schedule["service_at_location_id"]]].schedules.append(schedule)
 
 
 def _add_organization_countries(facts: dict[str, ServiceFacts], organization_ids: set[str]) -> None:
     """Where an organisation is: the countries of its addresses (online services serve that country)."""
     found: dict[str, set[str]] = defaultdict(set)
-    rows = Address.objects.filter(location__organization_id__in=organization_ids).values_list(
-        "location__organization_id", "country"
-    )
-    for organization_id, country in rows:
+    locations = dict(rows_where_in(Location, ("id", "organization_id"), "organization_id", organization_ids))
+    for location_id, country in rows_where_in(Address, ("location_id", "country"), "location_id", locations):
         if country:
-            found[organization_id].add(country)
+            found[locations[location_id]].add(country)
     for item in facts.values():
         item.organization_countries = sorted(found.get(item.service["organization_id"], ()))
 
@@ -148,13 +144,7 @@ def all_service_ids(after: str = "", limit: int = 2000) -> list[str]:
 
 def _linked(model: Any, column: str, ids: Collection[str], by: str = "id") -> set[str]:
     """Values of `column` in rows whose `by` is one of `ids`, asked a chunk of ids at a time."""
-    found: set[str] = set()
-    ordered = list(ids)
-    for start in range(0, len(ordered), LOOKUP_CHUNK):
-        chunk = ordered[start : start + LOOKUP_CHUNK]
-        rows = model._default_manager.filter(**{f"{by}__in": chunk}).values_list(column, flat=True)
-        found |= {value for value in rows if value}
-    return found
+    return {value for (value,) in rows_where_in(model, (column,), by, ids) if value}
 
 
 def services_touched_by(changed: Mapping[str, Collection[str]]) -> set[str]:

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, models
@@ -68,7 +69,8 @@ def insert_records(table: str, rows: Sequence[Mapping[str, Any]]) -> int:
     if not rows:
         return 0
     plan = _insert_plan(table)
-    params = [_database_row(plan.columns, values) for values in rows]
+    make = _row_maker(plan.columns)
+    params = [make(values) for values in rows]
     try:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
@@ -81,6 +83,33 @@ def insert_records(table: str, rows: Sequence[Mapping[str, Any]]) -> int:
             "bulk inserts add new records only"
         ) from error
     return len(params)
+
+
+def insert_rows(model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
+    """Insert rows of any model (the search index's too): `names` are its attributes, each row their
+    values, prepared here as `bulk_create` would; the database makes any id not given. Returns the count."""
+    if not rows:
+        return 0
+    database = connections[DEFAULT_DB_ALIAS]
+    quote = connection.ops.quote_name
+    by_attribute = {field.attname: field for field in model._meta.concrete_fields}
+    fields = [by_attribute[name] for name in names]
+    preparers = [_preparer(field, database) for field in fields]
+    prepared = [
+        [value if prepare is None else prepare(value) for prepare, value in zip(preparers, row, strict=True)]
+        for row in rows
+    ]
+    plan = _InsertPlan(
+        quote(model._meta.db_table),
+        [quote(field.column) for field in fields],
+        [],
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            _copy(cursor, plan, prepared)
+        else:
+            cursor.executemany(plan.sql, prepared)
+    return len(prepared)
 
 
 def update_records(table: str, rows: Sequence[Mapping[str, Any]], names: Sequence[str]) -> int:
@@ -98,7 +127,8 @@ def update_records(table: str, rows: Sequence[Mapping[str, Any]], names: Sequenc
     ]
     quote = connection.ops.quote_name
     table_name, targets = quote(model._meta.db_table), [quote(field.column) for field in fields]
-    params = [[*_database_row(columns, values), values["id"]] for values in rows]
+    make = _row_maker(columns)
+    params = [[*make(values), values["id"]] for values in rows]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             _copy_update(cursor, table_name, targets, params)
@@ -188,33 +218,76 @@ def _insert_plan(table: str) -> _InsertPlan:
 
 
 def _preparer(field: Any, database: BaseDatabaseWrapper) -> Callable[[Any], Any] | None:
-    """None for text, which the database takes as it is; else the field's own preparation."""
+    """None for text, which the database takes as it is; else the field's own preparation.
+
+    Values of the types the preparation hands back unchanged (`_UNCHANGED`) skip it: most of an
+    import's numbers, flags and whole numbers, which would otherwise each cost several calls."""
     target = field.target_field if field.is_relation else field
     if isinstance(target, (models.CharField, models.TextField)):
         return None
     get_db_prep_save = field.get_db_prep_save
     keeps_none = get_db_prep_save(None, database) is None
+    unchanged = _unchanged_types(field)
 
     def prepare(value: Any) -> Any:
         if value is None and keeps_none:
             return None
+        if type(value) in unchanged and (type(value) is not Decimal or value.is_finite()):
+            return value
         return get_db_prep_save(value, database)
 
     return prepare
 
 
-def _database_row(columns: Sequence[_Column], values: Mapping[str, Any]) -> list[Any]:
-    get = values.get
-    return [
-        column.absent
-        if column.key is None
-        else (
-            get(column.key, column.absent)
-            if column.prepare is None
-            else column.prepare(get(column.key, column.absent))
-        )
-        for column in columns
-    ]
+def _unchanged_types(field: Any) -> frozenset[type]:
+    """The value types this field's `get_db_prep_save` returns as they are, on every backend.
+
+    (DecimalField: a finite Decimal goes through `to_python`, a copy, and the backends' adapters,
+    which keep it; `tests/unit/test_hsds_bulk_prepare.py` compares with Django for each.)"""
+    for kind, types in _UNCHANGED:
+        if type(field) is kind:
+            return types
+    return frozenset()
+
+
+_UNCHANGED: tuple[tuple[type, frozenset[type]], ...] = (
+    (models.BooleanField, frozenset({bool})),
+    (models.IntegerField, frozenset({int})),
+    (models.FloatField, frozenset({float})),
+    (models.DecimalField, frozenset({Decimal})),
+)
+
+
+def field_preparer(field: Any) -> Callable[[Any], Any] | None:
+    """How a value of this field is prepared for the database (None: it goes as it is)."""
+    return _preparer(field, connections[DEFAULT_DB_ALIAS])
+
+
+def _row_maker(columns: Sequence[_Column]) -> Callable[[Mapping[str, Any]], list[Any]]:
+    """Makes a row's parameters: each column's value, or its value when absent, then prepared.
+
+    Made once per statement: a row is then one pass of `dict.get` and a few preparations."""
+    # A column whose value is the same for every row is looked up under a key no row has.
+    pairs: tuple[tuple[Any, Any], ...] = tuple(
+        (_NO_KEY if column.key is None else column.key, column.absent) for column in columns
+    )
+    prepared = tuple(
+        (position, column.prepare)
+        for position, column in enumerate(columns)
+        if column.key is not None and column.prepare is not None
+    )
+
+    def make(values: Mapping[Any, Any]) -> list[Any]:
+        get = values.get
+        row = [get(key, absent) for key, absent in pairs]
+        for position, prepare in prepared:
+            row[position] = prepare(row[position])
+        return row
+
+    return make
+
+
+_NO_KEY = object()
 
 
 def _checked(table: str, values: dict[str, Any]) -> dict[str, Any]:

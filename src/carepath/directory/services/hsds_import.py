@@ -10,7 +10,8 @@ that would be left linking to them; the rest is written. Warnings never stop an 
 Writing is one statement per table and chunk, not one per record: each chunk of ids is compared with
 the directory in one query (none for a table that is empty), the new records are inserted and the
 changed ones rewritten with prepared statements run by `executemany` (`hsds_bulk`), and unchanged
-records are not touched.
+records are not touched. The stored fields are read with plain SQL (`selectors.raw_rows`), and on
+SQLite the whole import runs with a larger page cache (`bulk_load_session`).
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ from django.utils import timezone
 
 from carepath.audit.models import AuditAction
 from carepath.audit.services import record_event
-from carepath.directory.selectors.hsds import has_records, stored_fields
+from carepath.directory.models import HSDS_MODELS
+from carepath.directory.selectors.hsds import has_records
+from carepath.directory.selectors.raw_rows import fields_by_id
 from carepath.directory.selectors.search_facts import services_touched_by
-from carepath.directory.services.hsds_bulk import insert_records, update_records
+from carepath.directory.services.hsds_bulk import bulk_load_session, insert_records, update_records
 from carepath.directory.services.hsds_references import reference_problems
 from carepath.directory.services.hsds_rows import (
     CARE_PATH_COLUMNS,
@@ -112,7 +115,7 @@ def import_hsds(
         bad_origins |= newly_bad
     outcome = ImportOutcome(problems=problems, dry_run=dry_run)
     outcome.skipped_origins = [origin for origin in batch.origins if origin in bad_origins]
-    with transaction.atomic():
+    with bulk_load_session(), transaction.atomic():
         written = _write(records, outcome, progress, dry_run=dry_run)
         if not dry_run:
             # People's search follows the directory in the same transaction (services.search_index).
@@ -192,7 +195,7 @@ def _sorted_out(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(values of the new records, fields of the known ones the import changes, with their id)."""
     names = compared_fields(table)
-    stored = stored_fields(table, (record.id for record in chunk), names) if known else {}
+    stored = fields_by_id(HSDS_MODELS[table], (record.id for record in chunk), names) if known else {}
     fresh, changed = [], []
     for record in chunk:
         before = stored.get(record.id)

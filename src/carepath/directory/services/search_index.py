@@ -7,6 +7,12 @@ listing that is not there or misses one that is. `rebuild_search_index` remakes 
 
 Only active services are indexed: an inactive, defunct or closed service is not offered to people.
 The others go to the unlisted index (`record_words`), so the HSDS API and coordinators still find them.
+
+An import re-indexes thousands of services at once, so this is written for speed: the facts are read
+with plain SQL (`selectors.search_facts`), entries and points are inserted by `hsds_bulk.insert_rows`
+(one `executemany`, or a `COPY` on PostgreSQL) rather than built as model instances, and services
+with the same schedules share the work of turning them into opening windows.
+`tests/integration/test_hsds_import_speed.py` checks that an import leaves the index a rebuild makes.
 """
 
 from __future__ import annotations
@@ -14,14 +20,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Model
 
-from carepath.directory.models import SearchEntry, SearchPoint
+from carepath.directory.models import SearchEntry, SearchPoint, UnlistedEntry
 from carepath.directory.record_words import clear_unlisted, forget_unlisted, remember_unlisted
+from carepath.directory.selectors.raw_rows import chunked, rows_where_in
 from carepath.directory.selectors.search_facts import ServiceFacts, all_service_ids, service_facts
+from carepath.directory.services.hsds_bulk import insert_rows
 from carepath.directory.text_index import Document, fine_place_token, online_token, place_token, text_index
 from carepath.errors import ApplicationError
 from carepath_core.directory_details import filter_language
@@ -43,7 +53,14 @@ ONLINE_WORDS = ("online", "video", "virtual", "internet")
 PHONE_WORDS = ("phone", "telephone", "call")
 IN_PERSON_WORDS = ("in person", "face to face", "drop in")
 
+# The schedule fields `hours.weekly_windows` reads: schedules equal in these have equal windows.
+WINDOW_FIELDS = (
+    "freq", "interval", "count", "byday", "byweekno", "bymonthday", "byyearday", "opens_at",
+    "closes_at", "timezone", "valid_from", "valid_to", "dtstart", "until",
+)  # fmt: skip
+
 Progress = Callable[[int], None]
+Windows = Callable[[list[dict[str, Any]]], list[list[int]] | None]
 
 
 def refresh_search_entries(service_ids: Iterable[str]) -> int:
@@ -53,10 +70,12 @@ def refresh_search_entries(service_ids: Iterable[str]) -> int:
     """
     if not connection.in_atomic_block:
         raise ApplicationError("the search index must change in the transaction of the change it follows")
-    ids = list(dict.fromkeys(service_ids))
+    ids = sorted(set(service_ids))  # in id order, as a rebuild indexes them
     indexed = 0
+    unlisted = UnlistedEntry.objects.exists()  # none yet (a first import): nothing to forget
+    windows_of = _windows_memo(_default_offset_minutes())
     for start in range(0, len(ids), CHUNK):
-        indexed += _replace(ids[start : start + CHUNK])
+        indexed += _replace(ids[start : start + CHUNK], windows_of, unlisted=unlisted)
     return indexed
 
 
@@ -70,50 +89,62 @@ def rebuild_search_index(progress: Progress | None = None) -> int:
         SearchPoint.objects.all().delete()
         SearchEntry.objects.all().delete()
         after = ""
+        windows_of = _windows_memo(_default_offset_minutes())
         while chunk := all_service_ids(after, CHUNK):
-            indexed += _insert(service_facts(chunk))
+            indexed += _insert(service_facts(chunk), windows_of)
             after = chunk[-1]
             if progress is not None:
                 progress(indexed)
     return indexed
 
 
-def _replace(service_ids: Sequence[str]) -> int:
-    forget_unlisted(service_ids)
-    old = list(SearchEntry.objects.filter(service_id__in=service_ids).values_list("id", flat=True))
+def _replace(service_ids: Sequence[str], windows_of: Windows, *, unlisted: bool) -> int:
+    if unlisted:
+        forget_unlisted(service_ids)
+    old = [entry_id for (entry_id,) in rows_where_in(SearchEntry, ("id",), "service_id", service_ids)]
     if old:
         with connection.cursor() as cursor:
             text_index().delete(cursor, old)
-        SearchPoint.objects.filter(entry_id__in=old).delete()
-        SearchEntry.objects.filter(id__in=old).delete()
-    return _insert(service_facts(service_ids))
+            for table, column in ((SearchPoint, "entry_id"), (SearchEntry, "id")):
+                _delete_where_in(cursor, table, column, old)
+    return _insert(service_facts(service_ids), windows_of)
 
 
-def _insert(facts: dict[str, ServiceFacts]) -> int:
-    offset = _default_offset_minutes()
+def _delete_where_in(cursor: Any, model: type[Model], attribute: str, values: Sequence[Any]) -> None:
+    quote = connection.ops.quote_name
+    table, column = quote(model._meta.db_table), quote(attribute)
+    for chunk in chunked(values):
+        # Names come from the models (quoted); the values are parameters.
+        cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({', '.join(['%s'] * len(chunk))})", chunk)  # noqa: S608
+
+
+ENTRY_FIELDS = (
+    "service_id", "organization_id", "name_key", "support_type", "country", "online", "located",
+    "modalities", "languages", "topics", "cost_kinds", "cost_lowest", "min_age", "max_age",
+    "capacity_available", "hours_24_7", "open_windows", "last_checked",
+)  # fmt: skip
+POINT_FIELDS = ("entry_id", "cell", "latitude", "longitude")
+
+
+def _insert(facts: dict[str, ServiceFacts], windows_of: Windows) -> int:
+    """Index these services: one search entry each for the active ones, with its points and words."""
     active = [item for item in facts.values() if item.service["status"] == "active"]
     # The others stay findable by their words for the HSDS API and coordinators (record_words).
     remember_unlisted([item.service for item in facts.values() if item.service["status"] != "active"])
-    entries = [_entry(item, offset) for item in active]
-    SearchEntry.objects.bulk_create(entries, batch_size=500)
-    if any(entry.pk is None for entry in entries):  # a database that cannot return new ids
-        by_service = dict(
-            SearchEntry.objects.filter(service_id__in=[e.service_id for e in entries]).values_list(
-                "service_id", "id"
-            )
-        )
-        for entry in entries:
-            entry.pk = by_service[entry.service_id]
-    points: list[SearchPoint] = []
+    if not active:
+        return 0
+    entries = [_entry(item, windows_of) for item in active]
+    insert_rows(SearchEntry, ENTRY_FIELDS, [[entry[name] for name in ENTRY_FIELDS] for entry in entries])
+    # The database numbered the new entries; each service has one entry.
+    entry_ids = dict(rows_where_in(SearchEntry, ("service_id", "id"), "service_id", facts))
+    points: list[tuple[int, int, float, float]] = []
     documents: list[Document] = []
     for item, entry in zip(active, entries, strict=True):
-        located = _positions(item)
-        points.extend(
-            SearchPoint(entry_id=entry.pk, cell=geo.cell_of(p), latitude=p.latitude, longitude=p.longitude)
-            for p in located
-        )
-        documents.append(_document(item, entry, located))
-    SearchPoint.objects.bulk_create(points, batch_size=1000)
+        entry_id = entry_ids[entry["service_id"]]
+        located = entry["positions"]
+        points.extend((entry_id, geo.cell_of(p), p.latitude, p.longitude) for p in located)
+        documents.append(_document(item, entry, entry_id, located))
+    insert_rows(SearchPoint, POINT_FIELDS, points)
     with connection.cursor() as cursor:
         index = text_index()
         index.delete(cursor, [document.entry_id for document in documents])  # ids a flushed table may reuse
@@ -163,54 +194,73 @@ def _whole(value: Decimal | None) -> int | None:
     return None if value is None else int(value)
 
 
-def _entry(item: ServiceFacts, offset: int) -> SearchEntry:
+def _windows_memo(offset: int) -> Windows:
+    """The encoded opening windows of a list of schedules, worked out once per distinct list.
+
+    Many services share their hours (the same weekdays, nine to five); working the windows out is
+    the costliest part of an entry, and the same schedules always give the same windows."""
+    known: dict[tuple[tuple[Any, ...], ...], list[list[int]] | None] = {}
+
+    def windows_of(schedules: list[dict[str, Any]]) -> list[list[int]] | None:
+        key = tuple(tuple(schedule[name] for name in WINDOW_FIELDS) for schedule in schedules)
+        if key not in known:
+            windows = hours.service_windows(schedules, offset)
+            known[key] = None if windows is None else hours.encode(windows)
+        return known[key]
+
+    return windows_of
+
+
+def _entry(item: ServiceFacts, windows_of: Windows) -> dict[str, Any]:
+    """The search entry's fields (model attributes), and the service's `positions` on the map."""
     service = item.service
     modalities = _modalities(item)
     costs = summarise_costs(item.costs, str(service["fees_description"] or ""))
     countries = {c for place in item.places for c in place.countries} or set(item.organization_countries)
-    windows = hours.service_windows(item.schedules, offset)
     capacities = [value for value in item.capacities if value is not None]
-    return SearchEntry(
-        service_id=service["id"],
-        organization_id=service["organization_id"] or "",
-        name_key=fold(str(service["name"]))[:120],
-        support_type=service["support_type"] or "",
-        country=sorted(countries)[0][:2].upper() if countries else "",
-        online=bool(modalities & {"online", "phone"}),
-        located=bool(_positions(item)),
-        modalities=_bars(modalities),
-        languages=_bars(filter_language(str(row["code"] or "")) for row in item.languages),
-        topics=_bars(service["lived_experience_topics"] or ()),
-        cost_kinds=_bars(costs.kinds),
-        cost_lowest=costs.lowest_amount,
-        min_age=_whole(service["minimum_age"]),
-        max_age=_whole(service["maximum_age"]),
-        capacity_available=sum(capacities) if capacities else None,
-        hours_24_7=bool(service["hours_24_7"]),
-        open_windows=None if windows is None else hours.encode(windows),
-        last_checked=last_checked(service["assured_date"], str(service["last_modified"] or "")),
-    )
+    positions = _positions(item)
+    return {
+        "service_id": service["id"],
+        "organization_id": service["organization_id"] or "",
+        "name_key": fold(str(service["name"]))[:120],
+        "support_type": service["support_type"] or "",
+        "country": sorted(countries)[0][:2].upper() if countries else "",
+        "online": bool(modalities & {"online", "phone"}),
+        "located": bool(positions),
+        "modalities": _bars(modalities),
+        "languages": _bars(filter_language(str(row["code"] or "")) for row in item.languages),
+        "topics": _bars(service["lived_experience_topics"] or ()),
+        "cost_kinds": _bars(costs.kinds),
+        "cost_lowest": costs.lowest_amount,
+        "min_age": _whole(service["minimum_age"]),
+        "max_age": _whole(service["maximum_age"]),
+        "capacity_available": sum(capacities) if capacities else None,
+        "hours_24_7": bool(service["hours_24_7"]),
+        "open_windows": windows_of(item.schedules),
+        "last_checked": last_checked(service["assured_date"], str(service["last_modified"] or "")),
+        "positions": positions,
+    }
 
 
-def _document(item: ServiceFacts, entry: SearchEntry, located: list[geo.Point]) -> Document:
+def _document(item: ServiceFacts, entry: dict[str, Any], entry_id: int, located: list[geo.Point]) -> Document:
     service = item.service
     topics = lived_experience_topics()
     keywords = [
-        SUPPORT_WORDS.get(entry.support_type, ""),
+        SUPPORT_WORDS.get(entry["support_type"], ""),
         " ".join(
             topics.get(code, code.replace("_", " ")) for code in service["lived_experience_topics"] or ()
         ),
         item.organization_name,
         " ".join(str(row["name"] or row["code"] or "") for row in item.languages),
         " ".join(city for place in item.places for city in place.cities),
-        " ".join(kind.replace("_", " ") for kind in entry.cost_kinds.strip("|").split("|")),
+        " ".join(kind.replace("_", " ") for kind in entry["cost_kinds"].strip("|").split("|")),
     ]
     places = {place_token(geo.cell_of(point, geo.COARSE_CELL_DEGREES)) for point in located}
     places.update(fine_place_token(geo.cell_of(point)) for point in located)
-    if entry.online:
-        places.add(online_token(entry.country))
+    if entry["online"]:
+        places.add(online_token(entry["country"]))
     return Document(
-        entry_id=entry.pk,
+        entry_id=entry_id,
         name=fold(f"{service['name']} {service['alternate_name'] or ''}"),
         keywords=fold(" ".join(part for part in keywords if part)),
         body=fold(f"{service['description'] or ''} {service['eligibility_description'] or ''}"),

@@ -23,7 +23,7 @@ from carepath.referrals.api.payloads import (
     referral_payload,
 )
 from carepath.referrals.models import Referral
-from carepath.referrals.services import contacts, referrals
+from carepath.referrals.services import contacts, reads, referrals
 
 router = Router(tags=["referrals"])
 
@@ -60,7 +60,10 @@ def list_referrals(request: HttpRequest) -> list[dict[str, Any]]:
         if policy.can_support_people(user)
         else selectors.referrals_of_person(user)
     )
-    return [referral_payload(r, user) for r in found if policy.can_view_referral(user, r)]
+    shown = [r for r in found if policy.can_view_referral(user, r)]
+    for referral in shown:
+        reads.record_referral_read(actor=user, referral=referral)
+    return [referral_payload(r, user) for r in shown]
 
 
 @router.post(
@@ -81,7 +84,9 @@ def ask_for_contact(request: HttpRequest, body: AskIn) -> Status[dict[str, Any]]
     "/{int:referral_id}", response=ReferralOut, auth=django_auth, summary="One referral with its history"
 )
 def get_referral(request: HttpRequest, referral_id: int) -> dict[str, Any]:
-    return referral_payload(visible_referral(request, referral_id), request.user, with_history=True)
+    referral = visible_referral(request, referral_id)
+    reads.record_referral_read(actor=request.user, referral=referral)
+    return referral_payload(referral, request.user, with_history=True)
 
 
 @router.post(
@@ -137,7 +142,11 @@ def list_contacts(request: HttpRequest, referral_id: int) -> list[dict[str, Any]
     referral = visible_referral(request, referral_id)
     user = request.user
     with_notes = policy.can_view_peer_notes(user, referral) or policy.can_view_clinical_notes(user, referral)
-    return [contact_payload(line) for line in selectors.contact_lines(referral, with_notes=with_notes)]
+    lines = list(selectors.contact_lines(referral, with_notes=with_notes))
+    reads.record_contact_log_read(
+        actor=user, referral=referral, contact_lines=len(lines), notes_shown=with_notes
+    )
+    return [contact_payload(line) for line in lines]
 
 
 @router.post(

@@ -43,8 +43,10 @@ def _email(address: str) -> None:
             from_email=None,
             recipient_list=[address],
         )
-    except OSError:  # SMTP failures are OSErrors; the notice itself is already saved
-        log.warning("could not email a notice", exc_info=True)
+    except OSError as failure:  # SMTP failures are OSErrors; the notice itself is already saved
+        # The error's text often quotes the refused address, so only its kind and code are logged.
+        code = getattr(failure, "smtp_code", None)
+        log.warning("could not email a notice: %s%s", type(failure).__name__, f" ({code})" if code else "")
 
 
 def mark_read(*, actor: Any, notice: Notification) -> Notification:

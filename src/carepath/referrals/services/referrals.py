@@ -19,8 +19,11 @@ from django.utils.translation import gettext, gettext_noop
 from carepath import policy
 from carepath.audit.models import AuditAction
 from carepath.audit.services import record_event
+from carepath.directory.models import Service
 from carepath.errors import FieldProblem, NotPermitted
-from carepath.matching.models import PeerSupporterProfile, ProfessionalProfile
+from carepath.matching.models import PeerSupporterProfile, ProfessionalProfile, ReferralEpisode
+from carepath.outcomes.models import Episode, Pathway
+from carepath.outcomes.services import end_referral_episode, start_referral_episode
 from carepath.referrals import selectors
 from carepath.referrals.models import HandOff, NoticeKind, Referral, StatusChange
 from carepath.referrals.services.notices import notify
@@ -134,6 +137,7 @@ def _move(*, actor: Any, referral: Referral, action: Action, side: Side, reason:
         locked.accepted_at = now if after is Status.ACTIVE else locked.accepted_at
         locked.closed_at = now if after not in (Status.ACTIVE, Status.REQUESTED) else None
         locked.save(update_fields=["status", "accepted_at", "closed_at"])
+        _follow_with_episode(locked, actor, before, after)
         StatusChange.objects.create(
             referral=locked, actor=actor, by_side=side, from_status=before, to_status=after, reason=reason
         )
@@ -152,6 +156,47 @@ def _move(*, actor: Any, referral: Referral, action: Action, side: Side, reason:
         locked.closed_at,
     )
     return referral
+
+
+def _follow_with_episode(referral: Referral, actor: Any, before: Status, after: Status) -> None:
+    """An active relationship is an episode of support for the person: it starts on acceptance
+    and ends with the relationship (docs/matching.md). An episode still open with the same
+    supporter carries on rather than a second one starting beside it."""
+    today = timezone.localdate()
+    if after is Status.ACTIVE:
+        episode = _episode_open_with(referral) or start_referral_episode(
+            actor=actor,
+            person=referral.person,
+            pathway=Pathway(referral.kind),
+            started_on=today,
+            requested_on=timezone.localdate(referral.created_at),
+            service=_supporters_service(referral),
+            referral_id=referral.pk,
+        )
+        ReferralEpisode.objects.create(referral=referral, episode=episode)
+    elif before is Status.ACTIVE and after is Status.ENDED:
+        link = ReferralEpisode.objects.filter(referral=referral).select_related("episode").first()
+        if link is not None:  # relationships active before episodes followed them have none
+            end_referral_episode(actor=actor, episode=link.episode, ended_on=today, referral_id=referral.pk)
+
+
+def _episode_open_with(referral: Referral) -> Episode | None:
+    link = (
+        ReferralEpisode.objects.filter(
+            referral__person_id=referral.person_id,
+            referral__supporter_id=referral.supporter_id,
+            episode__ended_on__isnull=True,
+        )
+        .select_related("episode")
+        .first()
+    )
+    return link.episode if link is not None else None
+
+
+def _supporters_service(referral: Referral) -> Service | None:
+    profiles = PeerSupporterProfile if referral.kind == SupportKind.PEER else ProfessionalProfile
+    profile = profiles.objects.filter(user_id=referral.supporter_id).select_related("service").first()
+    return profile.service if profile is not None else None
 
 
 def _checked_reason(action: Action, reason: str) -> str:
@@ -205,7 +250,8 @@ def _tell_the_other_side(referral: Referral, actor: Any, after: Status) -> None:
 
 
 def _kind(value: object) -> SupportKind:
-    if value not in {k.value for k in SupportKind}:
+    # Checked as text first: a JSON object or list here is a wrong kind, not a server error.
+    if not isinstance(value, str) or value not in {k.value for k in SupportKind}:
         raise FieldProblem("kind", "must be peer or professional")
     return SupportKind(str(value))
 

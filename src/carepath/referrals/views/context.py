@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest
 from carepath import policy
 from carepath.referrals import selectors
 from carepath.referrals.models import HandOff, Referral
+from carepath.referrals.services.reads import record_relationship_read
 from carepath.safety.models import PLAN_STEP_TITLES
 from carepath_core.referrals import Snapshot
 
@@ -32,10 +33,14 @@ def relationship_context(request: HttpRequest, referral: Referral) -> dict[str, 
     """The history and the contact log, with notes only where the viewer may read them."""
     user = request.user
     with_notes = policy.can_view_peer_notes(user, referral) or policy.can_view_clinical_notes(user, referral)
+    contacts = list(selectors.contact_lines(referral, with_notes=with_notes))
+    record_relationship_read(
+        actor=user, referral=referral, contact_lines=len(contacts), notes_shown=with_notes
+    )
     return {
         "referral": referral,
         "history": selectors.history_of(referral),
-        "contacts": selectors.contact_lines(referral, with_notes=with_notes),
+        "contacts": contacts,
         "notes_shown": with_notes,
     }
 

@@ -35,5 +35,7 @@ def mark_read(request: HttpRequest, notice_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
+    if not policy.can_have_notifications(request.user):
+        raise PermissionDenied  # as on the notices page; the service would refuse with an error
     notices.mark_all_read(actor=request.user)
     return redirect("notifications")

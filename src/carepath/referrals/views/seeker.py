@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -25,6 +25,7 @@ from carepath.referrals.views.context import (
     sentence,
     shown_snapshot,
 )
+from carepath.sharing.selectors.confidentiality import ask_target
 from carepath_core.errors import DomainError, InvalidData
 from carepath_core.referrals import HandOffStatus, Side, allowed_actions
 
@@ -48,10 +49,13 @@ def _support_page(request: HttpRequest, refusal: str = "", status: int = 200) ->
 
 
 @login_required
-@require_POST
 def ask_for_contact(request: HttpRequest) -> HttpResponse:
+    """Two steps, no script needed: every "ask" button first opens the supporter's confidentiality
+    notice (docs/sharing.md); only that page's confirm button sends the request."""
     if not policy.can_ask_for_contact(request.user):
         raise PermissionDenied
+    if request.method != "POST" or request.POST.get("confirm") != CONFIRMED:
+        return _before_you_ask(request, request.POST if request.method == "POST" else request.GET)
     try:
         referral = referrals.ask_for_contact(
             actor=request.user, kind=request.POST.get("kind"), profile_id=request.POST.get("profile")
@@ -63,6 +67,16 @@ def ask_for_contact(request: HttpRequest) -> HttpResponse:
         request, _("Your request went to %(name)s. You will see their answer here.") % {"name": name}
     )
     return redirect("my_support_detail", referral_id=referral.pk)
+
+
+CONFIRMED = "read"  # the confirm button's value: the person was shown the notice first
+
+
+def _before_you_ask(request: HttpRequest, asked: Any) -> HttpResponse:
+    target = ask_target(asked.get("kind"), asked.get("profile"))
+    if target is None:
+        raise Http404
+    return render(request, "sharing/before_contact.html", {"target": target, "confirmed": CONFIRMED})
 
 
 @login_required

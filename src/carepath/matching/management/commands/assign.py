@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from threadpoolctl import threadpool_limits
 
+from carepath.matching.services.assignment import solve_instance
 from carepath_core.errors import DomainError
-from carepath_core.matching.instance import assign_instance, parse_instance, result_document
+from carepath_core.matching.instance import parse_instance, result_document
 
 BAD_INPUT = 2
 
@@ -38,10 +38,7 @@ class Command(BaseCommand):
             instance = parse_instance(_read(source))
         except DomainError as error:
             raise CommandError(f"{source.name}: {error}", returncode=BAD_INPUT) from error
-        # One BLAS thread: the matrix products are small, and extra threads only fight over the
-        # cores with the rest of the work (and with anything else running on the machine).
-        with threadpool_limits(limits=1, user_api="blas"):
-            assignment = assign_instance(instance)
+        assignment = solve_instance(instance)  # as the coordinators' page runs it
         _write_whole(target, result_document(assignment))
         assigned = sum(placement.supporter_id is not None for placement in assignment.placements)
         self.stdout.write(

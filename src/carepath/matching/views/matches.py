@@ -1,4 +1,4 @@
-"""Matching pages: a help-seeker's wishes and suggested peer supporters (/matches/), a peer
+"""A help-seeker's wishes and suggested peer supporters (/matches/), a peer
 supporter's own profile (/supporter/profile/), and one profile for its owner or a coordinator."""
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Sensitive free text encrypted at rest (Fernet), with keys from the environment and their rotation."""
