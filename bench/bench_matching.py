@@ -31,6 +31,7 @@ from carepath_core.matching import Assignment, SupporterPool, assign_profiles, s
 CAREPATH = str(Path(sys.executable).with_name("carepath"))
 SUGGEST_TARGET_MS = 50.0
 BATCH_TARGET_S = 2.0
+QUIET_LOAD = 1.0  # load average (last minute, before the run) below which the machine counts as quiet
 
 
 def main() -> None:
@@ -124,9 +125,16 @@ def render(
     seconds, cpu_seconds, result = batch
     p95 = _percentile(per_query, 0.95)
     assigned = sum(placement.supporter_id is not None for placement in result.placements)
-    # Processor time is the fair measure on a shared machine: waiting for a core is not counted.
+    # The target is the time a coordinator waits, on this machine's two cores. On a quiet machine
+    # that is the wall-clock time (processor time can exceed it: the solver and numpy use both
+    # cores at moments). On a busy one, waiting for a core inflates the wall clock, so processor
+    # time is the fairer stand-in.
     batch_cpu = statistics.median(cpu_seconds)
-    met = p95 < SUGGEST_TARGET_MS and batch_cpu < BATCH_TARGET_S
+    batch_wall = statistics.median(seconds)
+    quiet = load[0] < QUIET_LOAD
+    batch_judged = batch_wall if quiet else batch_cpu
+    measure = "wall-clock time on a quiet machine" if quiet else "processor time (the machine was busy)"
+    met = p95 < SUGGEST_TARGET_MS and batch_judged < BATCH_TARGET_S
     all_equal = all(pruned.total_score == full.total_score for _, _, pruned, _, full, _ in comparisons)
     lines = [
         "## Matching",
@@ -184,9 +192,9 @@ def render(
         "chosen from the supporters' side, or a wider margin when adding pairs did not save solves.",
         "",
         f"Targets: suggest p95 under {SUGGEST_TARGET_MS:.0f} ms and the 10,000 x 1,000 assignment under "
-        f"{BATCH_TARGET_S:.0f} s of processor time (median {batch_cpu:.2f} s) — "
-        f"{'met' if met else 'NOT met'}; wall-clock median {statistics.median(seconds):.2f} s on the "
-        "shared machine; pruned and full totals equal — "
+        f"{BATCH_TARGET_S:.0f} s, judged by {measure} (median {batch_judged:.2f} s) — "
+        f"{'met' if met else 'NOT met'}; wall-clock median {batch_wall:.2f} s, processor time "
+        f"{batch_cpu:.2f} s; pruned and full totals equal — "
         f"{'yes' if all_equal else 'NO'}. Random-instance checks (capacity, hard constraints, optimality "
         "against every possible assignment) are tests: `tests/unit/test_matching_assign.py`.",
         "",
