@@ -19,9 +19,10 @@ from typing import Any
 import pytest
 from django.db import connection, connections, transaction
 
-from carepath.audit.models import AuditAction, AuditEvent
-from carepath.audit.services import record_event
+from carepath.audit.models import AuditAction, AuditChainHead, AuditEvent
+from carepath.audit.services import HEAD_ID, record_event
 from carepath.audit.verification import verify_chain
+from carepath_core.audit_chain import GENESIS_HASH
 
 CAREPATH_BIN = str(Path(sys.executable).with_name("carepath"))
 
@@ -40,14 +41,18 @@ def in_thread(work: Callable[[], None], errors: list[BaseException]) -> threadin
     return thread
 
 
-def waiting_on_the_chain_head() -> int:
-    """Backends blocked on a row lock while locking the chain head."""
+def waiting_on_the_chain_head(pid: int) -> bool:
+    """Whether that backend is blocked on a row lock while locking the chain head.
+
+    Asked of one backend, not counted over all: another test's connection still closing must not
+    be taken for (or hide) this test's second writer."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE %s",
-            ["%audit_auditchainhead%FOR UPDATE%"],
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE pid = %s AND wait_event_type = 'Lock' AND query ILIKE %s",
+            [pid, "%audit_auditchainhead%FOR UPDATE%"],
         )
-        return int(cursor.fetchone()[0])
+        return int(cursor.fetchone()[0]) == 1
 
 
 def wait_until(condition: Callable[[], bool], what: str, timeout: float = 20) -> None:
@@ -61,6 +66,9 @@ def wait_until(condition: Callable[[], bool], what: str, timeout: float = 20) ->
 def test_a_second_writer_waits_for_the_first_and_chains_onto_its_event() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("row locks are PostgreSQL's; SQLite is covered by the multi-process test below")
+    # An earlier transactional test's flush removes the head row that migrations create; without it
+    # the writers would meet on re-creating it instead of on its lock. Put it back as migrate does.
+    AuditChainHead.objects.get_or_create(pk=HEAD_ID, defaults={"sequence": 0, "hash": GENESIS_HASH})
     first_written, first_may_commit = threading.Event(), threading.Event()
     errors: list[BaseException] = []
 
@@ -70,15 +78,22 @@ def test_a_second_writer_waits_for_the_first_and_chains_onto_its_event() -> None
             first_written.set()
             assert first_may_commit.wait(30)
 
+    second_pid: list[int] = []
+
     def second() -> None:
         assert first_written.wait(30)
+        connection.ensure_connection()
+        second_pid.append(connection.connection.info.backend_pid)
         with transaction.atomic():
             record_event(actor=None, actor_label="second", action=AuditAction.DEMO_LOADED)
 
     threads = [in_thread(first, errors), in_thread(second, errors)]
     try:
         assert first_written.wait(30)
-        wait_until(lambda: waiting_on_the_chain_head() == 1, "the second writer waits on the head's lock")
+        wait_until(
+            lambda: bool(second_pid) and waiting_on_the_chain_head(second_pid[0]),
+            "the second writer waits on the head's lock",
+        )
         assert not AuditEvent.objects.exists()  # nothing committed yet: the first is still open
     finally:
         first_may_commit.set()
