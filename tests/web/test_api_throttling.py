@@ -102,3 +102,17 @@ def test_the_client_address_behind_proxies(
     settings.CAREPATH_PROXY_COUNT = proxies
     request = RequestFactory().get("/api/v1/health", HTTP_X_FORWARDED_FOR=forwarded)
     assert client_address(request) == counted_as
+
+
+def test_a_cache_that_cannot_be_reached_lets_requests_through_and_logs_only_the_error_kind(
+    client: Client, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def unreachable(*args: Any, **kwargs: Any) -> None:
+        raise ConnectionError("Error 111 connecting to cache.internal:6379. Connection refused.")
+
+    monkeypatch.setattr(cache, "add", unreachable)
+    with caplog.at_level("WARNING", logger="carepath.web.throttling"):
+        assert hits(client, "/api/v1/health", 5, REMOTE_ADDR="192.0.2.9") == [200] * 5
+    warnings = [record.getMessage() for record in caplog.records]
+    assert warnings == ["API rate limit not counted: the cache failed (ConnectionError)"] * 5
+    assert not any("192.0.2.9" in warning or "cache.internal" in warning for warning in warnings)

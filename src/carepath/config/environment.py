@@ -6,6 +6,7 @@ functions that tests can call with any environment.
 
 from __future__ import annotations
 
+import importlib.util
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -109,6 +110,10 @@ def time_zone(env: Mapping[str, str], name: str, default: str) -> str:
     return value
 
 
+def installed(package: str) -> bool:
+    return importlib.util.find_spec(package) is not None
+
+
 def cache_config(env: Mapping[str, str], name: str) -> dict[str, Any]:
     """The default cache from a URL: locmem:// (one per process), db://TABLE or redis://HOST:PORT/N.
 
@@ -122,6 +127,11 @@ def cache_config(env: Mapping[str, str], name: str) -> dict[str, Any]:
     if scheme == "db" and rest.isidentifier():
         return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": rest}
     if scheme in ("redis", "rediss") and rest:
+        if not installed("redis"):
+            raise ImproperlyConfigured(
+                f"{name} is a redis:// address but the `redis` package is not installed: "
+                "`pip install redis`, or use db://TABLE_NAME."
+            )
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
     raise ImproperlyConfigured(
         f"{name} must be locmem://, db://TABLE_NAME (after `carepath createcachetable`) or "

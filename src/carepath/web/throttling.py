@@ -9,10 +9,15 @@ several server processes each counts on its own, so a client may make that many 
 process. Production with more than one process sets CAREPATH_CACHE_URL to a shared cache
 (db://… or redis://…); see docs/security.md. Pages are not limited here: the log-in form has its
 own lock-out (django-axes).
+
+When the shared cache cannot be reached (a Redis server down, say), requests are let through
+unlimited and a warning is logged: a 500 on every API request would take the directory and the
+check-ins down with the cache, and the limit is a guard against abuse, not a control on access.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections.abc import Callable
@@ -23,6 +28,8 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from carepath.web.requester import client_address, signed_in_user
+
+logger = logging.getLogger(__name__)
 
 API_PREFIXES = ("/api/v1/", "/hsds/")
 WINDOW_SECONDS = 60
@@ -86,7 +93,12 @@ class ApiThrottleMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path_info.startswith(API_PREFIXES):
             key, limit = client_key_and_limit(request)
-            verdict = take(key, limit)
+            try:
+                verdict = take(key, limit)
+            except Exception as error:  # noqa: BLE001 - any cache backend's connection error
+                # The kind of error only: the key names an account, a token or an address.
+                logger.warning("API rate limit not counted: the cache failed (%s)", type(error).__name__)
+                return self.get_response(request)
             if not verdict.allowed:
                 return too_many_requests(verdict)
         return self.get_response(request)
