@@ -183,13 +183,18 @@ def render(
     lines += [
         "",
         "Where the time of an assignment goes (processor time, one programme, measured apart with "
-        "`cProfile` and timers): scoring every pair about half (the likeness of descriptions the "
+        "`cProfile` and timers): scoring every pair more than half (the likeness of descriptions the "
         "largest part of it), the solver's two or three solves about a quarter (OR-Tools itself, "
-        "plus the potentials for the proof), the reasons in words of the people placed about a tenth. "
+        "plus the potentials for the proof), the reasons in words of the people placed under a tenth. "
         "Scoring only multiplies the half-hour slots some supporter is free in (140 of the week's "
         "336 here) and measures distances only to supporters who meet in person: both leave every "
-        "score exactly as it was (the totals above are unchanged). Starting from more pairs, pairs "
-        "chosen from the supporters' side, or a wider margin when adding pairs did not save solves.",
+        "score exactly as it was (the totals above are unchanged). The best pairs of each block are "
+        "picked on its scoring thread, and the left-out pairs are tested on both threads. The "
+        "potentials for the proof are shortest paths between the supporters and the sink only (each "
+        "person is a step between two of them), recomputed each round only from the supporters whose "
+        "distance changed; the reasons are ordered for all people placed at once. These changes leave "
+        "every assignment, score and reason as it was. Starting from more pairs, pairs chosen from "
+        "the supporters' side, or a wider margin when adding pairs did not save solves.",
         "",
         f"Targets: suggest p95 under {SUGGEST_TARGET_MS:.0f} ms and the 10,000 x 1,000 assignment under "
         f"{BATCH_TARGET_S:.0f} s, judged by {measure} (median {batch_judged:.2f} s) — "

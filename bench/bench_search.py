@@ -205,6 +205,14 @@ def _ms(path: list[str]) -> Any:
     return read
 
 
+def _cpu(shape: str) -> Any:
+    def read(figures: dict[str, Any]) -> str:
+        measured = figures["inprocess"][shape]
+        return f"{measured['cpu_median']:.1f} / {measured['cpu_p95']:.1f}"
+
+    return read
+
+
 def _rows() -> list[tuple[str, str, Any]]:
     def build_seconds(f: dict[str, Any]) -> str:
         return f"{f['build']['seconds']:,.0f}"
@@ -246,6 +254,8 @@ def _rows() -> list[tuple[str, str, Any]]:
             "",
             _ms(["inprocess", "radius_parts", "cards", "p95"]),
         ),
+        ("… processor time, this process: median / p95 ms", "", _cpu("radius")),
+        ("… processor time, PostgreSQL server: mean ms", "", _ms(["inprocess", "radius", "server_cpu_mean"])),
         ("words + 25 km + two filters + open now: median ms", "", _ms(["inprocess", "text", "median"])),
         (
             "words + 25 km + two filters + open now: p95 ms",
@@ -258,6 +268,8 @@ def _rows() -> list[tuple[str, str, Any]]:
             _ms(["inprocess", "text_parts", "search", "p95"]),
         ),
         ("… the result cards (`result_cards`): p95 ms", "", _ms(["inprocess", "text_parts", "cards", "p95"])),
+        ("… processor time, this process: median / p95 ms", "", _cpu("text")),
+        ("… processor time, PostgreSQL server: mean ms", "", _ms(["inprocess", "text", "server_cpu_mean"])),
         ("naive, radius only: p95 ms", "", _ms(["inprocess", "naive_radius", "p95"])),
         ("indexed, same searches: p95 ms", "", _ms(["inprocess", "indexed_radius_same", "p95"])),
         ("speed-up over naive, radius only (p95)", "", ratio("radius")),

@@ -2,7 +2,9 @@
 
 DATABASE_URL names the database. Latencies are of `find_services` (read the query, find the place,
 search, make the result cards), the whole of what the page and the API do apart from rendering, after
-one warm-up pass over the same searches. Prints one JSON object.
+one warm-up pass over the same searches. Beside the wall-clock times, the processor time of the
+realistic shapes: this process's, plus, on PostgreSQL, its server process's (read from /proc), which
+a shared machine's load does not inflate as it does wall-clock time. Prints one JSON object.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 
@@ -32,6 +35,29 @@ def timed(run: Callable[[], Any]) -> tuple[float, Any]:
     started = time.perf_counter()
     result = run()
     return (time.perf_counter() - started) * 1000, result
+
+
+class ProcessorTime:
+    """Processor time in ms: this process's, plus the PostgreSQL server process serving it.
+
+    The server's is read from /proc in clock ticks (10 ms), so it is summed over a shape's searches
+    and given as a mean per search, not per search."""
+
+    def __init__(self) -> None:
+        from django.db import connection
+
+        self.server_stat: Path | None = None
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                stat = Path(f"/proc/{cursor.fetchone()[0]}/stat")
+            self.server_stat = stat if stat.exists() else None  # a server on another machine: unknown
+
+    def server_ms(self) -> float:
+        if self.server_stat is None:
+            return 0.0
+        fields = self.server_stat.read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
@@ -73,13 +99,22 @@ def _measure(searches: Sequence[Any], warm: bool = True) -> dict[str, Any]:
     if warm:
         for search in searches:
             run(search)
-    timings, sizes, capped = [], [], 0
+    timings, processor, sizes, capped = [], [], [], 0
+    clock = ProcessorTime()
+    server_before = clock.server_ms()
     for search in searches:
+        started = time.process_time()
         elapsed, page = timed(lambda search=search: run(search))
+        processor.append((time.process_time() - started) * 1000)
         timings.append(elapsed)
         sizes.append(len(page.cards))
         capped += page.capped
-    return {**summary(timings), "mean_results": statistics.mean(sizes), "capped": capped}
+    cpu = {
+        "cpu_median": statistics.median(processor),
+        "cpu_p95": summary(processor)["p95"],
+        "server_cpu_mean": (clock.server_ms() - server_before) / len(searches) if clock.server_stat else None,
+    }
+    return {**summary(timings), **cpu, "mean_results": statistics.mean(sizes), "capped": capped}
 
 
 def _measure_parts(searches: Sequence[Any]) -> dict[str, Any]:

@@ -307,6 +307,12 @@ def can_turn_off_two_factor(actor: Any) -> bool:
     return _role(actor) is not None and not requires_two_factor(actor)
 
 
+def can_reset_two_factor(actor: Any, account: Any) -> bool:
+    """A coordinator resets someone else's lost authenticator (`carepath two-factor reset`), never
+    their own: a second person must be satisfied it is really them asking."""
+    return is_coordinator(actor) and actor.pk != account.pk
+
+
 def can_create_api_token(actor: Any, *, session_verified: bool) -> bool:
     """A token outlives the session that made it, so a role that needs two-factor sign-in may make
     one only from a session that passed it; otherwise a password alone would mint a credential."""

@@ -32,6 +32,10 @@ def on_postgresql() -> bool:
     return str(settings.DATABASES["default"]["ENGINE"]).endswith("postgresql")
 
 
+def suite_vendor() -> str:
+    return "postgresql" if on_postgresql() else "sqlite"
+
+
 @dataclass
 class RealDatabase:
     name: str  # the SQLite file, or the PostgreSQL database's name
@@ -82,7 +86,7 @@ class RealDatabases:
         self.var = folder / "var"
         self.var.mkdir(parents=True, exist_ok=True)
         self.made: list[str] = []
-        self.template: RealDatabase | None = None
+        self.templates: dict[str, RealDatabase] = {}
 
     def _env(self, url: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY", "CAREPATH_ENV")}
@@ -93,8 +97,8 @@ class RealDatabases:
         )
         return env
 
-    def _database(self, label: str) -> RealDatabase:
-        if not on_postgresql():
+    def _database(self, label: str, vendor: str) -> RealDatabase:
+        if vendor == "sqlite":
             path = self.folder / f"{label}.sqlite3"
             return RealDatabase(str(path), f"sqlite:///{path}", self._env(f"sqlite:///{path}"))
         name = f"carepath_{label}_{uuid.uuid4().hex[:8]}"
@@ -108,24 +112,28 @@ class RealDatabases:
         with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as handle:
             handle.execute(statement)
 
-    def _migrated_template(self) -> RealDatabase:
-        if self.template is None:
-            template = self._database("template")
+    def _migrated_template(self, vendor: str) -> RealDatabase:
+        if vendor not in self.templates:
+            template = self._database("template", vendor)
             if template.vendor == "postgresql":
                 self._admin(f'CREATE DATABASE "{template.name}"')
                 self.made.append(template.name)
             migrated = template.run("migrate", "--noinput")
             assert migrated.returncode == 0, migrated.stderr
-            self.template = template
-        return self.template
+            self.templates[vendor] = template
+        return self.templates[vendor]
 
-    def empty(self, label: str) -> RealDatabase:
-        """A new database, migrated and holding no rows but those `migrate` writes."""
-        return self.copy_of(self._migrated_template(), label)
+    def empty(self, label: str, vendor: str | None = None) -> RealDatabase:
+        """A new database, migrated and holding no rows but those `migrate` writes.
+
+        On the suite's own engine unless `vendor` ("sqlite" or "postgresql") says otherwise: an
+        SQLite file can be made on a PostgreSQL run, for the tests that move data between them.
+        """
+        return self.copy_of(self._migrated_template(vendor or suite_vendor()), label)
 
     def copy_of(self, original: RealDatabase, label: str) -> RealDatabase:
         """A new database holding what `original` holds (no process may be using it)."""
-        database = self._database(label)
+        database = self._database(label, original.vendor)
         if database.vendor == "sqlite":
             with sqlite3.connect(original.name) as handle:  # everything into the main file first
                 handle.execute("PRAGMA wal_checkpoint(TRUNCATE)")

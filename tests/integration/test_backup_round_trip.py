@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from carepath.encryption.keys import new_key
 from tests.faults.real_databases import RealDatabase, RealDatabases, real_databases  # noqa: F401
 
 LOAD_DEMO = """
@@ -80,7 +81,7 @@ def test_the_demo_data_round_trips_into_an_empty_database(
     restored = target.run("restore", str(path))
 
     assert restored.returncode == 0, restored.stderr
-    assert "checksums match the manifest" in restored.stdout
+    assert "checksums match the manifest" in restored.stdout and "signature checked" in restored.stdout
     assert sum(entry["rows"] for entry in manifest["tables"]) > 1000  # the demo data is all there
     for entry in manifest["tables"]:
         before, after = stored_rows(source, entry), stored_rows(target, entry)
@@ -128,6 +129,23 @@ def test_a_backup_with_one_changed_value_is_refused_and_nothing_is_loaded(
     assert target.count("accounts_user") == 0
 
 
+def test_a_backup_is_refused_by_an_installation_with_other_encryption_keys(
+    real_databases: RealDatabases,  # noqa: F811
+    demo_backup: tuple[RealDatabase, Path],
+) -> None:
+    _source, path = demo_backup
+    target = real_databases.empty("other_keys")
+    elsewhere = RealDatabase(target.name, target.url, {**target.env, "CAREPATH_ENCRYPTION_KEYS": new_key()})
+    before = rows_in_backed_up_tables(target, manifest_of(path))
+
+    refused = elsewhere.run("restore", str(path))
+
+    assert refused.returncode == 2
+    assert "signed with a key that is not among CAREPATH_ENCRYPTION_KEYS" in refused.stderr
+    assert "Nothing was restored" in refused.stderr
+    assert rows_in_backed_up_tables(target, manifest_of(path)) == before
+
+
 def test_a_database_holding_data_is_refused_unless_replace_is_asked_for(
     real_databases: RealDatabases,  # noqa: F811
     demo_backup: tuple[RealDatabase, Path],
@@ -164,8 +182,14 @@ def test_a_backup_of_another_migration_state_is_refused(
     users = source.count("accounts_user")
 
     refused = source.run("restore", str(other), "--replace")
+    assert refused.returncode == 2
+    assert "manifest.json does not match its signature" in refused.stderr
+
+    # Past the signature, by a person's word, it is still refused for its migration state.
+    refused = source.run("restore", str(other), "--replace", "--allow-unsigned")
 
     assert refused.returncode == 2
+    assert "Warning: manifest.json does not match its signature" in refused.stderr
     assert "not migrated to the backup's state" in refused.stderr
     assert "accounts: backup 9999_from_the_future" in refused.stderr
     assert source.count("accounts_user") == users

@@ -4,6 +4,7 @@ caching are tested everywhere with a stand-in model."""
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -62,6 +63,25 @@ def test_each_text_is_embedded_once_per_process(settings: Any, stand_in: StandIn
     factory(["grief", "panic"]).similarity(["grief", "debt", "debt"])
     factory(["grief", "panic"])
     assert stand_in.asked == [["grief", "panic"], ["debt"]]
+
+
+def test_the_cache_holds_digests_of_texts_never_the_texts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(experience_scorers, "_vectors", {})
+    asked: list[list[str]] = []
+
+    def fake_encoder(texts: Sequence[str]) -> Any:
+        asked.append(list(texts))
+        return np.array([[float(len(text)), 1.0] for text in texts])
+
+    texts = ["my mother died in spring", "panic on trains", "my mother died in spring"]
+    first = experience_scorers.embedded_once(texts, fake_encoder)
+    again = experience_scorers.embedded_once(["panic on trains"], fake_encoder)
+    assert asked == [["my mother died in spring", "panic on trains"]]
+    assert first.tolist() == [[24.0, 1.0], [15.0, 1.0], [24.0, 1.0]]
+    assert again.tolist() == [[15.0, 1.0]]
+    remembered = experience_scorers._vectors
+    assert set(remembered) == {hashlib.sha256(text.encode()).digest() for text in texts}
+    assert not any(isinstance(key, str) or b"mother" in key for key in remembered)
 
 
 @WITHOUT_EXTRA

@@ -23,6 +23,7 @@ from carepath.safety.models import SafetyPlan
 from carepath.screening.models import Assessment
 from carepath.web import throttling
 from carepath_core.audit_chain import ChainEntry, entry_hash
+from carepath_core.matching.experience_text import experience_words
 from tests.conftest import PASSWORD
 from tests.rights_people import CANARY, DISPLAY_NAME, EMAIL, USERNAME, People, people_with_data
 from tests.sign_in import sign_in
@@ -173,6 +174,13 @@ def test_rate_limit_counts_of_the_account_are_cleared(people: People) -> None:
     assert not throttling.take(key, limit=1).allowed
     erase_account(actor=people.person, account=people.person, password=PASSWORD)
     assert throttling.take(key, limit=1).allowed
+
+
+def test_the_recently_read_experience_words_are_dropped_in_the_erasing_process(people: People) -> None:
+    words = experience_words("I lived through grief in Zanzibar and long waits")
+    assert experience_words.cache_info().currsize >= 1 and "zanzibar" in words.values()
+    erase_account(actor=people.person, account=people.person, password=PASSWORD)
+    assert experience_words.cache_info().currsize == 0
 
 
 def test_a_wrong_password_refuses_and_changes_nothing(people: People) -> None:

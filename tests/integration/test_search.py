@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from carepath.directory.models import SearchEntry, SearchPoint, Service
+from carepath.directory.models import Address, SearchEntry, SearchPoint, Service
 from carepath.directory.selectors import search
 from carepath.directory.selectors.find import find_services
 from carepath.directory.services import search_index
@@ -231,10 +231,16 @@ def test_the_services_a_change_touches() -> None:
     from carepath.directory.selectors.search_facts import services_touched_by
 
     assert services_touched_by({"schedule": ["00000000-0000-4000-9000-000000000003"]}) == {IDS["recovery"]}
-    assert services_touched_by({"address": ["00000000-0000-4000-a000-000000000002"]}) == {
-        IDS["counselling"],
-        IDS["hybrid"],
-    }
+    # An address changes the places of the services offered there, and the countries of its
+    # organisation, under which that organisation's online services are filed.
+    address = Address.objects.select_related("location").get(id="00000000-0000-4000-a000-000000000002")
+    of_organisation = set(
+        Service.objects.filter(organization_id=address.location.organization_id).values_list("id", flat=True)
+    )
+    assert (
+        services_touched_by({"address": [address.id]})
+        == {IDS["counselling"], IDS["hybrid"]} | of_organisation
+    )
     assert services_touched_by({"location": [IDS["montreal"]], "cost_option": []}) == {IDS["ecoute"]}
     assert services_touched_by({"organization": [IDS["org_ca"]]}) == {IDS["ecoute"]}
     assert services_touched_by({"unit": ["x"]}) == set()

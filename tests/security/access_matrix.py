@@ -299,9 +299,7 @@ ADMIN = [
         for view in ("changelist", "add", "delete", "change")
     ],
     row("admin:axes_accesslog_history", anonymous=L, signed_in=L, coordinator=F, kind="admin"),
-    # django-otp's devices: a missing one's history page redirects before any permission is asked.
-    row("admin:otp_static_staticdevice_history", anonymous=L, signed_in=L, coordinator=A, kind="admin"),
-    row("admin:otp_*", anonymous=L, signed_in=L, coordinator=F, kind="admin"),
+    # django-otp's device pages are not in the admin (carepath/accounts/two_factor_admin.py).
     # The audit trail is read-only, even in the admin.
     row("admin:audit_auditevent_add", anonymous=L, signed_in=L, coordinator=F, kind="admin"),
     row("admin:audit_auditevent_delete", anonymous=L, signed_in=L, coordinator=F, kind="admin"),
@@ -345,6 +343,7 @@ API = [
     row("/api/v1/matches/suggest", "POST", anonymous=U, signed_in=F, help_seeker=A),
     api_signed_in("/api/v1/referrals"),
     row("/api/v1/referrals", "POST", anonymous=U, signed_in=F, help_seeker=A),
+    row("/api/v1/referrals/before-asking", anonymous=U, signed_in=F, help_seeker=A, query=ASK),
     row("/api/v1/referrals/{referral_id}", kind="referral", anonymous=U, signed_in=RELATED, coordinator=N),
     # In the API a step that is the other side's answers 404, like a record the caller cannot see.
     *[

@@ -289,12 +289,6 @@ def _admin_values(world: World, key: str) -> dict[str, Any]:
         "object_id": seeker.pk,
         "pk": "0",
     }
-    if key.startswith("admin:otp_totp_totpdevice_"):
-        # Its set-up pages look the device up before asking about permissions: give them one.
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        device = TOTPDevice.objects.create(user=seeker, name="phone", confirmed=False)
-        found["pk"] = device.pk
     for model in admin.site._registry:
         meta = model._meta
         if key.startswith(

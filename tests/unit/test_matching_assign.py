@@ -11,6 +11,7 @@ import itertools
 import random
 from collections import Counter
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -25,6 +26,8 @@ from carepath_core.matching import (
     assign_given_scores,
     assign_profiles,
 )
+from carepath_core.matching.flow import UNASSIGNED, Edges, solve
+from carepath_core.matching.reasons import reasons_in_block
 from carepath_core.matching.scoring import SCORE_SCALE, score_block
 from tests.unit.matching_fixtures import may_be_matched, people, seeker, supporter, supporters
 
@@ -235,3 +238,62 @@ def test_given_scores_get_the_best_total_then_the_most_people(
     assert all(load[h.id] <= h.free_places for h in helpers)
     best = best_by_trying_everything(person_ids, {h.id: h.free_places for h in helpers}, given)
     assert (round(result.total_score * SCORE_SCALE), len(matched)) == best
+
+
+@settings(max_examples=100, deadline=None)
+@given(people(max_size=10), supporters(max_size=4))
+def test_the_reasons_of_a_programme_are_those_of_each_pair_alone(
+    persons: list[Seeker], helpers: list[Supporter]
+) -> None:
+    # Reasons are put together for everyone placed at once; each must read as the pair's own.
+    result = assign_profiles(persons, helpers)
+    pool = SupporterPool(sorted(helpers, key=lambda helper: helper.id))
+    by_id = {person.id: person for person in persons}
+    for placement in result.placements:
+        if placement.supporter_id is None:
+            continue
+        person, column = by_id[placement.seeker_id], pool.positions[placement.supporter_id]
+        alone = reasons_in_block(score_block([person], pool), pool, person, 0, column)
+        assert placement.reasons == alone
+
+
+def plain_potentials(graph: Edges, seeker_count: int, places: list[int], chosen: set[int]) -> list[int]:
+    """Bellman-Ford over every node of the residual graph, written out plainly for comparison."""
+    sink = seeker_count + len(places)
+    arcs = [
+        (graph.seeker[e], seeker_count + graph.supporter[e], -graph.scaled[e])
+        for e in range(len(graph))
+        if e not in chosen
+    ]
+    arcs += [(seeker_count + graph.supporter[e], graph.seeker[e], graph.scaled[e]) for e in chosen]
+    placed = {int(graph.seeker[e]) for e in chosen}
+    load = Counter(int(graph.supporter[e]) for e in chosen)
+    arcs += [(person, sink, 0) if person in placed else (sink, person, 0) for person in range(seeker_count)]
+    arcs += [(seeker_count + j, sink, 0) for j in range(len(places)) if load[j] < places[j]]
+    arcs += [(sink, seeker_count + j, 0) for j in range(len(places)) if load[j] > 0]
+    distance = [0] * (sink + 1)
+    for _ in range(sink + 1):
+        for tail, head, cost in arcs:
+            distance[head] = min(distance[head], distance[tail] + int(cost))
+    return distance
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_the_potentials_are_the_shortest_paths_of_the_whole_residual_graph(data: st.DataObject) -> None:
+    seeker_count = data.draw(st.integers(0, 7))
+    places = data.draw(st.lists(st.integers(0, 3), max_size=4))
+    pairs = [
+        (person, helper, data.draw(st.integers(0, 1_000_000)))
+        for person in range(seeker_count)
+        for helper in range(len(places))
+        if data.draw(st.booleans())
+    ]
+    graph = Edges(
+        np.array([p for p, _, _ in pairs], dtype=np.int64),
+        np.array([h for _, h, _ in pairs], dtype=np.int64),
+        np.array([s for _, _, s in pairs], dtype=np.int64),
+    )
+    solution = solve(graph, seeker_count, np.array(places, dtype=np.int64))
+    chosen = {int(edge) for edge in solution.edge_of if edge != UNASSIGNED}
+    assert solution.potentials.tolist() == plain_potentials(graph, seeker_count, places, chosen)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from numpy.typing import NDArray
 
 from carepath_core.matching import LexicalExperiences, SupporterPool, suggest
-from carepath_core.matching.experience_text import experience_words
+from carepath_core.matching.experience_text import WORD, experience_words, text_words
 from tests.unit.matching_fixtures import seeker, supporter
 
 
@@ -29,6 +29,16 @@ def test_words_are_folded_stop_words_dropped_and_plurals_joined() -> None:
         "crisis",
         "family",
     ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
+def test_plain_ascii_text_splits_into_the_same_words_as_the_pattern(text: str) -> None:
+    assert text_words(text) == WORD.findall(text.lower())
+
+
+def test_text_beyond_ascii_splits_by_the_pattern_after_folding() -> None:
+    assert text_words("Zoë's CAFÉ_2 in Łódź") == ["zoe", "s", "cafe", "in", "łodz"]
 
 
 def test_the_same_words_score_one_and_no_shared_words_zero() -> None:

@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from carepath.audit.models import AuditAction, AuditEvent
+from carepath.matching.models import PeerSupporterProfile
 from carepath.outcomes.services import start_episode
 from carepath.referrals.services import contacts
 from tests.referral_setup import active, ask_peer, keep_check_in, keep_plan, peer_profile
@@ -80,7 +81,8 @@ def test_the_supporter_reading_notes_is_recorded_and_shown_in_the_persons_access
     peer = client_of(personas["peer_supporter"])
     since = last_sequence()
     assert peer.get(f"/supporting/{relationship.pk}/").status_code == 200
-    [event] = reads_after(since)
+    event, consent = reads_after(since)  # the page also tells the peer what the person shares
+    assert consent.action == AuditAction.SHARING_VIEWED and consent.details["scopes"] == []
     assert event.action == AuditAction.NOTES_VIEWED and event.actor_id == personas["peer_supporter"].pk
     assert event.details == {"contact_lines": 1, "notes": True}
     assert "Talked it over" not in str(event.details)
@@ -130,3 +132,61 @@ def test_check_in_history_and_episode_pages_record_reads(personas: dict[str, Any
         {"check_ins": {"phq9": 1}},
     )
     assert (episode_read.action, episode_read.subject_id) == (AuditAction.EPISODE_VIEWED, str(episode.pk))
+
+
+def test_the_supporters_list_records_each_referral_it_shows_and_the_person_sees_it(
+    personas: dict[str, Any], relationship: Any, make_account: Any
+) -> None:
+    peer_account = personas["peer_supporter"]
+    second = ask_peer(make_account("second-person"), PeerSupporterProfile.objects.get(user=peer_account))
+    peer = client_of(peer_account)
+    since = last_sequence()
+    assert peer.get("/supporting/").status_code == 200
+    events = reads_after(since)
+    assert {(e.action, e.subject_type, e.subject_id) for e in events} == {
+        (AuditAction.REFERRAL_VIEWED, "referral", str(relationship.pk)),
+        (AuditAction.REFERRAL_VIEWED, "referral", str(second.pk)),
+    }
+    assert {(e.actor_id, str(e.details)) for e in events} == {(peer_account.pk, "{'list': 'supporting'}")}
+
+    log = client_of(personas["help_seeker"]).get("/accounts/me/access-log/").content.decode()
+    assert "Referral viewed" in log and peer_account.username in log
+    other_log = client_of(personas["other_help_seeker"]).get("/accounts/me/access-log/").content.decode()
+    assert "Referral viewed" not in other_log  # someone with no referral there sees no read
+
+
+def test_the_persons_own_list_is_recorded_like_their_own_referral_page(
+    personas: dict[str, Any], relationship: Any
+) -> None:
+    seeker = client_of(personas["help_seeker"])
+    since = last_sequence()
+    assert seeker.get("/support/").status_code == 200
+    [event] = reads_after(since)
+    assert (event.action, event.subject_id, event.actor_id, event.details) == (
+        AuditAction.REFERRAL_VIEWED,
+        str(relationship.pk),
+        personas["help_seeker"].pk,
+        {"list": "support"},
+    )
+
+
+def test_an_empty_list_records_nothing(personas: dict[str, Any]) -> None:
+    peer = client_of(personas["peer_supporter"])
+    since = last_sequence()
+    assert peer.get("/supporting/").status_code == 200
+    assert peer.get("/api/v1/referrals").json() == []
+    assert reads_after(since) == []
+
+
+def test_the_api_list_records_the_supporters_reads_in_one_batch(
+    personas: dict[str, Any], relationship: Any
+) -> None:
+    peer = client_of(personas["peer_supporter"])
+    since = last_sequence()
+    assert [r["id"] for r in peer.get("/api/v1/referrals").json()] == [relationship.pk]
+    [event] = reads_after(since)
+    assert (event.action, event.subject_id, event.details) == (
+        AuditAction.REFERRAL_VIEWED,
+        str(relationship.pk),
+        {"list": "api"},
+    )

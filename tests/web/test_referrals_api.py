@@ -19,6 +19,7 @@ from tests.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/referrals"
+READ = {"confidentiality_read": True}  # the client showed the service's confidentiality notice first
 
 
 def as_user(account: Any, *, csrf: bool = False) -> Client:
@@ -43,7 +44,7 @@ def test_the_whole_workflow_through_the_api(personas: dict[str, Any], profiles: 
     seeker, peer, pro = (as_user(personas[r]) for r in ("help_seeker", "peer_supporter", "professional"))
     keep_check_in(personas["help_seeker"])
     keep_plan(personas["help_seeker"])
-    asked = post(seeker, BASE, {"kind": "peer", "profile": profiles["peer"].pk})
+    asked = post(seeker, BASE, {**READ, "kind": "peer", "profile": profiles["peer"].pk})
     assert asked.status_code == 201
     body = asked.json()
     assert body["status"] == "requested" and body["your_side"] == "person" and body["actions"] == ["withdraw"]
@@ -143,7 +144,7 @@ def test_people_outside_a_relationship_get_404_everywhere(
     personas: dict[str, Any], profiles: dict[str, Any], outsider: str
 ) -> None:
     referral = post(
-        as_user(personas["help_seeker"]), BASE, {"kind": "peer", "profile": profiles["peer"].pk}
+        as_user(personas["help_seeker"]), BASE, {**READ, "kind": "peer", "profile": profiles["peer"].pk}
     ).json()
     client = as_user(personas[outsider])
     for path in ("", "/contacts", "/shared", "/service-request"):
@@ -165,7 +166,7 @@ def test_people_outside_a_relationship_get_404_everywhere(
 def test_bad_requests_for_contact_name_the_field(
     personas: dict[str, Any], profiles: dict[str, Any], body: dict[str, Any], field: str
 ) -> None:
-    response = post(as_user(personas["help_seeker"]), BASE, body)
+    response = post(as_user(personas["help_seeker"]), BASE, {**READ, **body})
     assert response.status_code == 422
     answer = response.json()
     assert answer["detail"] and answer["errors"][0]["field"] == field and answer["errors"][0]["problem"]
@@ -198,7 +199,7 @@ def test_bad_contacts_name_the_field(
 
 def test_refused_moves_answer_400_with_the_reason(personas: dict[str, Any], profiles: dict[str, Any]) -> None:
     seeker = as_user(personas["help_seeker"])
-    referral = post(seeker, BASE, {"kind": "peer", "profile": profiles["peer"].pk}).json()
+    referral = post(seeker, BASE, {**READ, "kind": "peer", "profile": profiles["peer"].pk}).json()
     response = post(seeker, f"{BASE}/{referral['id']}/end", {"reason": "x"})
     assert (
         response.status_code == 400
@@ -208,7 +209,7 @@ def test_refused_moves_answer_400_with_the_reason(personas: dict[str, Any], prof
         personas["peer_supporter"].__class__.objects.create(username="full", role="peer_supporter"),
         capacity=0,
     )
-    waiting = post(seeker, BASE, {"kind": "peer", "profile": full.pk}).json()
+    waiting = post(seeker, BASE, {**READ, "kind": "peer", "profile": full.pk}).json()
     refused = post(as_user(full.user), f"{BASE}/{waiting['id']}/accept")
     assert refused.status_code == 400 and "already support 0 of the 0 people" in refused.json()["detail"]
 
@@ -216,21 +217,23 @@ def test_refused_moves_answer_400_with_the_reason(personas: dict[str, Any], prof
 def test_only_help_seekers_ask_and_everyone_must_log_in(
     personas: dict[str, Any], profiles: dict[str, Any]
 ) -> None:
-    answer = post(as_user(personas["peer_supporter"]), BASE, {"kind": "peer", "profile": profiles["peer"].pk})
+    answer = post(
+        as_user(personas["peer_supporter"]), BASE, {**READ, "kind": "peer", "profile": profiles["peer"].pk}
+    )
     assert answer.status_code == 403
-    assert post(Client(), BASE, {"kind": "peer", "profile": profiles["peer"].pk}).status_code == 401
+    assert post(Client(), BASE, {**READ, "kind": "peer", "profile": profiles["peer"].pk}).status_code == 401
     assert Client().get("/api/v1/notifications").status_code == 401
 
 
 def test_session_writes_need_the_csrf_token(personas: dict[str, Any], profiles: dict[str, Any]) -> None:
     client = as_user(personas["help_seeker"], csrf=True)
-    response = post(client, BASE, {"kind": "peer", "profile": profiles["peer"].pk})
+    response = post(client, BASE, {**READ, "kind": "peer", "profile": profiles["peer"].pk})
     assert response.status_code == 403
     assert not Referral.objects.exists()
 
 
 def test_notices_over_the_api(personas: dict[str, Any], profiles: dict[str, Any]) -> None:
-    post(as_user(personas["help_seeker"]), BASE, {"kind": "peer", "profile": profiles["peer"].pk})
+    post(as_user(personas["help_seeker"]), BASE, {**READ, "kind": "peer", "profile": profiles["peer"].pk})
     peer = as_user(personas["peer_supporter"])
     (notice,) = peer.get("/api/v1/notifications").json()
     assert notice["kind"] == "referral.requested" and notice["read_at"] is None

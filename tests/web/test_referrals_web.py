@@ -332,4 +332,6 @@ def test_list_pages_ask_the_database_the_same_few_times_however_many_referrals(
         queries(as_user(personas["peer_supporter"]), "/supporting/"),
         queries(as_user(seeker), "/support/"),
     )
-    assert many == few and max(many) <= 10
+    # Recording each listed referral's read (issue 8) adds a fixed five: savepoint, chain head,
+    # one insert of all the events, head update, release.
+    assert many == few and max(many) <= 15

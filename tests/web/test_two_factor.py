@@ -12,9 +12,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from carepath.accounts.two_factor_models import RecoveryCode
 from carepath.audit.models import AuditAction, AuditEvent
 from tests.conftest import PASSWORD
 from tests.sign_in import app_device_for, fresh_code, sign_in
@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 
 CODE_STEP = reverse("two_factor_verify")
 SET_UP = reverse("two_factor_set_up")
+SHOWN_CODE = r"<li><code>([a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4})</code></li>"
 
 
 def log_in_with_password(client: Client, username: str, next_page: str = "") -> Any:
@@ -43,7 +44,7 @@ def turn_on(client: Client) -> list[str]:
     page = client.get(SET_UP).content.decode()
     response = client.post(SET_UP, {"code": code_from_page(page), "next": reverse("account")})
     assert response.status_code == 200
-    return re.findall(r"<li><code>([a-z2-7]{4}-[a-z2-7]{4})</code></li>", response.content.decode())
+    return re.findall(SHOWN_CODE, response.content.decode())
 
 
 def failures(account: Any) -> list[AuditEvent]:
@@ -160,7 +161,7 @@ def test_a_recovery_code_works_once(client: Client, personas: dict[str, Any]) ->
     assert event.details["method"] == "recovery code" and event.details["recovery_codes_left"] == 9
     log_in_with_password(again, "seeker")
     assert again.post(CODE_STEP, {"code": codes[0]}).status_code == 400
-    assert StaticToken.objects.count() == 9
+    assert RecoveryCode.objects.count() == 9
 
 
 def test_renewing_recovery_codes_stops_the_old_ones(client: Client, personas: dict[str, Any]) -> None:
@@ -170,7 +171,7 @@ def test_renewing_recovery_codes_stops_the_old_ones(client: Client, personas: di
     assert "You have 10 recovery codes left." in page
     response = client.post(reverse("two_factor_recovery_codes"))
     assert response["Cache-Control"] == "no-store"
-    new = re.findall(r"<li><code>([a-z2-7]{4}-[a-z2-7]{4})</code></li>", response.content.decode())
+    new = re.findall(SHOWN_CODE, response.content.decode())
     assert len(new) == 10 and not set(new) & set(old)
     with_new, with_old = Client(), Client()
     log_in_with_password(with_new, "seeker")
@@ -221,7 +222,7 @@ def test_turning_it_off_needs_a_current_code(client: Client, personas: dict[str,
     device = TOTPDevice.objects.get(user=seeker)
     response = client.post(turn_off, {"code": fresh_code(device)}, follow=True)
     assert "Two-factor sign-in is off" in response.content.decode()
-    assert not TOTPDevice.objects.filter(user=seeker).exists() and not StaticToken.objects.exists()
+    assert not TOTPDevice.objects.filter(user=seeker).exists() and not RecoveryCode.objects.exists()
     assert AuditEvent.objects.filter(action=AuditAction.TWO_FACTOR_DISABLED, actor=seeker).count() == 1
     fresh = Client()
     log_in_with_password(fresh, "seeker")

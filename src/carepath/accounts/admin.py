@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from carepath import policy
-from carepath.accounts import services
+from carepath.accounts import services, two_factor_admin  # noqa: F401  # the latter takes django-otp's pages out
 from carepath.accounts.models import User
 from carepath.errors import NotPermitted
 from carepath.web.admin_site import CoordinatorModelAdmin

@@ -9,8 +9,10 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-# The API token model lives in its own module; importing it here is what registers it with the app.
+# The API token and recovery-code models live in their own modules; importing them here is what
+# registers them with the app.
 from carepath.accounts.token_models import ApiToken  # noqa: F401
+from carepath.accounts.two_factor_models import RecoveryCode, RecoveryCodeDevice  # noqa: F401
 from carepath_core.roles import Role
 
 
@@ -29,7 +31,9 @@ class CarepathUserManager(UserManager["User"]):
         return super().create_superuser(username, email, password, **extra)
 
 
-class User(AbstractUser):
+# django-otp ships no types, so the type checker cannot see the manager of the reverse relation from
+# the recovery-code device (carepath.accounts.two_factor_models); nothing uses that relation.
+class User(AbstractUser):  # type: ignore[django-manager-missing]
     role = models.CharField(
         _("role"), max_length=32, choices=RoleChoices.choices, default=RoleChoices.HELP_SEEKER
     )

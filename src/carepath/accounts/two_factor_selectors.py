@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from carepath.accounts.two_factor_models import RecoveryCode
 
 
 @dataclass(frozen=True)
@@ -33,12 +34,8 @@ def has_two_factor(account: Any) -> bool:
     return bool(TOTPDevice.objects.filter(user=account, confirmed=True).exists())
 
 
-def recovery_device(account: Any) -> StaticDevice | None:
-    return StaticDevice.objects.filter(user=account, confirmed=True).order_by("pk").first()
-
-
 def recovery_codes_left(account: Any) -> int:
-    return int(StaticToken.objects.filter(device__user=account, device__confirmed=True).count())
+    return int(RecoveryCode.objects.filter(device__user=account, device__confirmed=True).count())
 
 
 def two_factor_summary(account: Any) -> TwoFactorSummary:

@@ -1,10 +1,11 @@
-"""Two-factor sign-in: turning it on and off, checking a code at sign-in, renewing recovery codes.
+"""Two-factor sign-in: turning it on and off, checking a code at sign-in, renewing recovery codes,
+and a coordinator's reset for someone who lost their app.
 
 Every step writes its audit event in the same transaction as the change, a refused code included
-(with why it was refused, never the code typed). Codes are checked by django-otp, whose devices
+(with why it was refused, never the code typed). Codes are checked by django-otp devices, which
 refuse a code already used (an app code's time step must be later than the last one accepted; a
-recovery code is deleted when used) and back off after each wrong code: 1, 2, 4, 8… seconds must
-pass before the next code is even looked at.
+recovery code's hash is deleted when used, carepath.accounts.two_factor_models) and back off after
+each wrong code: 1, 2, 4, 8… seconds must pass before the next code is even looked at.
 """
 
 from __future__ import annotations
@@ -17,22 +18,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_otp.models import Device
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from carepath import policy
+from carepath.accounts.two_factor_models import RecoveryCode, RecoveryCodeDevice, new_recovery_code
 from carepath.accounts.two_factor_selectors import has_two_factor
 from carepath.audit.auth_events import pseudonymous_marker
 from carepath.audit.models import AuditAction, AuditOutcome
 from carepath.audit.services import record_event
 from carepath.audit.subjects import ACCOUNT
-from carepath.errors import ApplicationError, NotPermitted
+from carepath.errors import ApplicationError, FieldProblem, NotPermitted
 
 RECOVERY_CODE_COUNT = 10
 APP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
 APP = "app"
 RECOVERY_CODE = "recovery code"
+RESET = "reset by a coordinator"
+REASON_MAX_LENGTH = 500
+SHOWN_GROUP = 4
 
 
 class CodeRefused(ApplicationError):
@@ -41,6 +45,10 @@ class CodeRefused(ApplicationError):
     def __init__(self, message: str, *, reason: str) -> None:
         self.reason = reason
         super().__init__(message)
+
+
+class NothingToReset(ApplicationError):
+    """The account has no two-factor device or recovery codes."""
 
 
 @dataclass(frozen=True)
@@ -61,8 +69,8 @@ def normalised_code(typed: str) -> str:
 
 
 def shown_recovery_code(code: str) -> str:
-    """Recovery codes are shown in two halves so they are easier to copy by hand."""
-    return f"{code[:4]}-{code[4:]}"
+    """Recovery codes are shown in groups of four so they are easier to copy by hand."""
+    return "-".join(code[start : start + SHOWN_GROUP] for start in range(0, len(code), SHOWN_GROUP))
 
 
 def start_set_up(account: Any) -> TOTPDevice:
@@ -129,8 +137,7 @@ def turn_off(account: Any, typed_code: str, *, address: str | None = None) -> No
         device, method = _locked_device_for(account, code)
         refusal = _check(device, code)
         if refusal is None:
-            TOTPDevice.objects.filter(user=account).delete()
-            StaticDevice.objects.filter(user=account).delete()
+            _remove_devices(account)
             _audit(AuditAction.TWO_FACTOR_DISABLED, account, address, method=method)
         else:
             _audit_refusal(account, address, step="turn off", method=method, reason=refusal.reason)
@@ -148,12 +155,44 @@ def renew_recovery_codes(account: Any) -> list[str]:
     return codes
 
 
+def reset(actor: Any, account: Any, reason: str) -> None:
+    """A coordinator removes the two-factor sign-in of someone who lost their app and codes.
+
+    Their sessions stop counting as verified at once (the device they were verified with is gone).
+    Professionals and coordinators must set it up again at their next request; anyone else signs
+    in with the password alone until they turn it on again. The reason is kept in the audit event:
+    a reset is how an impostor would take an account over, so who did it and why must be on record.
+    """
+    reason = " ".join(reason.split())
+    if not reason:
+        raise FieldProblem("reason", _("say why, e.g. how the person's identity was checked"))
+    if len(reason) > REASON_MAX_LENGTH:
+        raise FieldProblem("reason", _("at most %(count)d characters") % {"count": REASON_MAX_LENGTH})
+    if not policy.can_reset_two_factor(actor, account):
+        raise NotPermitted("only a coordinator may reset two-factor sign-in, and not their own")
+    with transaction.atomic():
+        locked = type(account).objects.select_for_update().get(pk=account.pk)
+        if not (
+            TOTPDevice.objects.filter(user=locked).exists()
+            or RecoveryCodeDevice.objects.filter(user=locked).exists()
+        ):
+            raise NothingToReset(_("%(name)s has no two-factor sign-in to reset") % {"name": locked})
+        _remove_devices(locked)
+        record_event(
+            actor=actor,
+            action=AuditAction.TWO_FACTOR_DISABLED,
+            subject_type=ACCOUNT,
+            subject_id=locked.pk,
+            details={"method": RESET, "reason": reason},
+        )
+
+
 def _locked_device_for(account: Any, code: str) -> tuple[Device | None, str]:
     """Six digits are an app code; anything else can only be a recovery code."""
     if len(code) == 6 and code.isdigit():
         app = TOTPDevice.objects.select_for_update().filter(user=account, confirmed=True).first()
         return app, APP
-    recovery = StaticDevice.objects.select_for_update().filter(user=account, confirmed=True).first()
+    recovery = RecoveryCodeDevice.objects.select_for_update().filter(user=account, confirmed=True).first()
     return recovery, RECOVERY_CODE
 
 
@@ -192,17 +231,24 @@ def _wait_refusal(why: dict[str, Any] | None) -> CodeRefused:
 
 
 def _new_recovery_codes(account: Any) -> list[str]:
-    StaticDevice.objects.filter(user=account).delete()
-    device = StaticDevice.objects.create(user=account, name=RECOVERY_DEVICE_NAME, confirmed=True)
+    """Only the codes' hashes are stored; the codes themselves are returned to be shown once."""
+    RecoveryCodeDevice.objects.filter(user=account).delete()
+    device = RecoveryCodeDevice.objects.create(user=account, name=RECOVERY_DEVICE_NAME, confirmed=True)
     codes: set[str] = set()
     while len(codes) < RECOVERY_CODE_COUNT:
-        codes.add(StaticToken.random_token())
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+        codes.add(new_recovery_code())
+    RecoveryCode.objects.bulk_create(RecoveryCode.for_code(device, code) for code in codes)
     return sorted(codes)
 
 
+def _remove_devices(account: Any) -> None:
+    """The app device (a confirmed one and any being set up) and the recovery codes."""
+    TOTPDevice.objects.filter(user=account).delete()
+    RecoveryCodeDevice.objects.filter(user=account).delete()
+
+
 def _codes_left(device: Device) -> int:
-    return int(StaticToken.objects.filter(device_id=device.pk).count())
+    return int(RecoveryCode.objects.filter(device_id=device.pk).count())
 
 
 def _audit(action: AuditAction, account: Any, address: str | None, **details: Any) -> None:

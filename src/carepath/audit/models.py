@@ -82,6 +82,8 @@ class AuditAction(models.TextChoices):
     BACKUP_RESTORED = "system.backup_restored", _("Backup restored")
     BATCH_ASSIGNMENT_RUN = "matching.batch_assignment_run", _("Batch assignment proposed")
     RECOVERY_CODES_RENEWED = "auth.recovery_codes_renewed", _("Two-factor recovery codes renewed")
+    # Reading a person's sharing choices (who may see what) is a read of their consent.
+    SHARING_VIEWED = "consent.sharing_viewed", _("Sharing choices viewed")
 
 
 class AuditOutcome(models.TextChoices):

@@ -39,6 +39,17 @@ RECORD_NAMES: dict[str, Promise] = {
     "api_token": gettext_lazy("An API token of yours"),
 }
 
+# Consent events name the person's account as their subject; the log says which part of it.
+_CONSENT_ACTIONS = frozenset(
+    {
+        AuditAction.SHARING_GRANTED.value,
+        AuditAction.SHARING_CHANGED.value,
+        AuditAction.SHARING_WITHDRAWN.value,
+        AuditAction.SHARING_VIEWED.value,
+    }
+)
+SHARING_CHOICES_NAME = gettext_lazy("Your choices of who can see what")
+
 
 @dataclass(frozen=True)
 class AccessLogEntry:
@@ -57,11 +68,17 @@ def access_log_entries(events: Iterable[AuditEvent], viewer: Any) -> list[Access
             occurred_at=event.occurred_at,
             who=who_acted(event, viewer),
             what=event.get_action_display(),
-            record=str(RECORD_NAMES.get(event.subject_type, _("One of your records"))),
+            record=record_name(event),
             result="" if event.outcome == AuditOutcome.SUCCESS else event.get_outcome_display(),
         )
         for event in events
     ]
+
+
+def record_name(event: AuditEvent) -> str:
+    if event.action in _CONSENT_ACTIONS:
+        return str(SHARING_CHOICES_NAME)
+    return str(RECORD_NAMES.get(event.subject_type, _("One of your records")))
 
 
 def who_acted(event: AuditEvent, viewer: Any) -> str:

@@ -10,7 +10,10 @@ fork could not be committed even if the lock were bypassed.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
@@ -27,6 +30,17 @@ from carepath_core.audit_chain import CHAIN_VERSION, GENESIS_HASH, entry_hash
 HEAD_ID = 1
 
 
+@dataclass(frozen=True)
+class NewEvent:
+    """One event of a batch for `record_events`: everything but the actor, who is the same for all."""
+
+    action: AuditAction
+    subject_type: str = ""
+    subject_id: object = ""
+    outcome: AuditOutcome = AuditOutcome.SUCCESS
+    details: dict[str, Any] | None = None
+
+
 def record_event(
     *,
     actor: Any | None,
@@ -38,29 +52,89 @@ def record_event(
     actor_label: str = "",
 ) -> AuditEvent:
     """Write one audit event. Refuses to run outside a transaction so no change goes unrecorded."""
+    _require_transaction()
+    signed_in = _signed_in(actor)
+    head = _locked_head()
+    event = NewEvent(action, subject_type, subject_id, outcome, details)
+    fields = _linked_fields(
+        event,
+        signed_in=signed_in,
+        actor_label=actor_label,
+        sequence=head.sequence + 1,
+        previous_hash=head.hash,
+        occurred_at=timezone.now(),
+    )
+    created = AuditEvent.objects.create(actor=signed_in, **fields)
+    AuditChainHead.objects.filter(pk=HEAD_ID).update(sequence=created.sequence, hash=created.hash)
+    return created
+
+
+def record_events(*, actor: Any | None, events: Sequence[NewEvent], actor_label: str = "") -> int:
+    """Write several events by one actor, in order, in a fixed number of queries: the head is locked
+    and read once, each link is computed here from the one before, all rows go in with one insert
+    (more only past the database's limit of parameters per statement: 55 rows on SQLite) and the
+    head moves once. A list page uses it so its cost does not grow with its length. Returns how many
+    events were written; none asked, nothing is locked or written."""
+    if not events:
+        return 0
+    _require_transaction()
+    signed_in = _signed_in(actor)
+    head = _locked_head()
+    sequence, previous, now = head.sequence, head.hash, timezone.now()
+    rows = []
+    for event in events:
+        sequence += 1
+        fields = _linked_fields(
+            event,
+            signed_in=signed_in,
+            actor_label=actor_label,
+            sequence=sequence,
+            previous_hash=previous,
+            occurred_at=now,
+        )
+        previous = fields["hash"]
+        rows.append(AuditEvent(actor=signed_in, **fields))
+    AuditEvent.objects.bulk_create(rows)
+    AuditChainHead.objects.filter(pk=HEAD_ID).update(sequence=sequence, hash=previous)
+    return len(rows)
+
+
+def _require_transaction() -> None:
     if not connection.in_atomic_block:
         raise ApplicationError("audit events must be written inside the transaction of the change")
-    signed_in = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-    head = _locked_head()
+
+
+def _signed_in(actor: Any | None) -> Any | None:
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def _linked_fields(
+    event: NewEvent,
+    *,
+    signed_in: Any | None,
+    actor_label: str,
+    sequence: int,
+    previous_hash: str,
+    occurred_at: dt.datetime,
+) -> dict[str, Any]:
+    """The columns of one event chained after `previous_hash`, its own hash included."""
     fields: dict[str, Any] = {
-        "sequence": head.sequence + 1,
-        "occurred_at": timezone.now(),
+        "sequence": sequence,
+        "occurred_at": occurred_at,
         "actor_ref": str(signed_in.pk) if signed_in is not None else "",
         "actor_label": actor_label or (signed_in.get_username() if signed_in is not None else ""),
         "actor_role": str(getattr(signed_in, "role", "") or ""),
-        "action": action,
-        "outcome": outcome,
-        "subject_type": subject_type,
-        "subject_id": str(subject_id),
-        "details": as_stored_json(details or {}),
-        "previous_hash": head.hash,
+        "action": event.action,
+        "outcome": event.outcome,
+        "subject_type": event.subject_type,
+        "subject_id": str(event.subject_id),
+        "details": as_stored_json(event.details or {}),
+        "previous_hash": previous_hash,
         "hash_version": CHAIN_VERSION,
         "personal_salt": secrets.token_hex(32),
     }
     fields["hash"] = entry_hash(chain_entry(fields))
-    event = AuditEvent.objects.create(actor=signed_in, **fields)
-    AuditChainHead.objects.filter(pk=HEAD_ID).update(sequence=event.sequence, hash=event.hash)
-    return event
+    return fields
 
 
 def _locked_head() -> AuditChainHead:
@@ -92,6 +166,15 @@ def record_read(
         return record_event(
             actor=actor, action=action, subject_type=subject_type, subject_id=subject_id, details=details
         )
+
+
+def record_reads(*, actor: Any, events: Sequence[NewEvent]) -> int:
+    """Record that `actor` read several sensitive records at once (a list page), in its own
+    transaction and a fixed number of queries (`record_events`)."""
+    if not events:
+        return 0
+    with transaction.atomic():
+        return record_events(actor=actor, events=events)
 
 
 def record_chain_check(

@@ -1,4 +1,5 @@
-"""The backup file: a zip archive with `manifest.json` and one `tables/<table>.jsonl` per table.
+"""The backup file: a zip archive with `manifest.json`, its signature `manifest.sig`, and one
+`tables/<table>.jsonl` per table.
 
 Why zip rather than a gzip'd tar: a zip member can be written as a stream of unknown length (a
 tar header needs the size first, so each table would have to be spooled to disk); the manifest,
@@ -9,6 +10,8 @@ reported against the table it hit. Both are in Python's standard library.
 Each table member holds one line per row: the row's values as a JSON array, in the manifest's
 column order, in primary-key order. The file is written beside its destination and renamed
 into place once complete, readable by its owner only: it holds everyone's personal data.
+
+The signature (`signature`) is checked on the manifest's bytes as stored, before they are parsed.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import io
 import json
 import os
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +32,7 @@ from carepath.errors import ApplicationError
 FORMAT = "carepath-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
 MAX_LINE = 64 * 1024 * 1024  # no row is near this; a longer line means a damaged file
 
 
@@ -99,8 +103,11 @@ class BackupWriter:
         ):
             yield text
 
-    def manifest(self, manifest: Manifest) -> None:
-        self._archive.writestr(MANIFEST, json.dumps(manifest.as_json(), indent=1, ensure_ascii=False))
+    def manifest(self, manifest: Manifest, signature_of: Callable[[bytes], bytes]) -> None:
+        """The manifest, and `signature_of` its bytes exactly as written."""
+        text = json.dumps(manifest.as_json(), indent=1, ensure_ascii=False).encode("utf-8")
+        self._archive.writestr(MANIFEST, text)
+        self._archive.writestr(SIGNATURE, signature_of(text))
 
 
 @contextmanager
@@ -128,7 +135,11 @@ def new_backup_file(path: Path) -> Iterator[BackupWriter]:
 
 
 @contextmanager
-def open_backup(path: Path) -> Iterator[tuple[zipfile.ZipFile, Manifest]]:
+def open_backup(
+    path: Path, check_signature: Callable[[bytes, bytes | None], None]
+) -> Iterator[tuple[zipfile.ZipFile, Manifest]]:
+    """The archive and its manifest, once `check_signature(manifest bytes, signature bytes or None)`
+    has accepted them (it raises to refuse)."""
     try:
         archive = zipfile.ZipFile(path)
     except FileNotFoundError:
@@ -136,15 +147,26 @@ def open_backup(path: Path) -> Iterator[tuple[zipfile.ZipFile, Manifest]]:
     except (zipfile.BadZipFile, OSError) as error:
         raise DamagedBackup(f"{path}: not a Carepath backup ({error})") from None
     with archive:
-        yield archive, read_manifest(archive, path)
+        raw = _member(archive, path, MANIFEST)
+        if raw is None:
+            raise DamagedBackup(f"{path}: not a Carepath backup (it has no {MANIFEST})")
+        check_signature(raw, _member(archive, path, SIGNATURE))
+        yield archive, read_manifest(raw, path)
 
 
-def read_manifest(archive: zipfile.ZipFile, path: Path) -> Manifest:
+def _member(archive: zipfile.ZipFile, path: Path, name: str) -> bytes | None:
     try:
-        document = json.loads(archive.read(MANIFEST).decode("utf-8"))
+        return archive.read(name)
     except KeyError:
-        raise DamagedBackup(f"{path}: not a Carepath backup (it has no {MANIFEST})") from None
-    except (ValueError, zipfile.BadZipFile) as error:
+        return None
+    except (zipfile.BadZipFile, OSError) as error:
+        raise DamagedBackup(f"{path}: {name} is damaged ({error})") from None
+
+
+def read_manifest(raw: bytes, path: Path) -> Manifest:
+    try:
+        document = json.loads(raw.decode("utf-8"))
+    except ValueError as error:
         raise DamagedBackup(f"{path}: {MANIFEST} is damaged ({error})") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise DamagedBackup(f"{path}: not a Carepath backup ({MANIFEST} does not say format {FORMAT!r})")

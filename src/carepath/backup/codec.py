@@ -269,9 +269,24 @@ def checksum_line(kinds: list[Kind], values: list[Any]) -> str:
 
 def _canonical_json(text: str) -> str:
     try:
-        return json.dumps(json.loads(text), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    except ValueError as error:
+        document = json.loads(text, parse_float=_json_number)
+        return json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    except (ValueError, decimal.InvalidOperation) as error:
         raise BadValue(f"{text[:60]!r} is not JSON ({error})") from None
+
+
+def _json_number(text: str) -> float | int:
+    """A JSON number written with a fraction or an exponent, read so both databases agree.
+
+    Python writes a float from 1e16 up with an exponent ("1e+20"), as SQLite then keeps it; jsonb
+    keeps the exact decimal and writes it back whole ("100000000000000000000"), which reads as an
+    integer. A float that large is a whole number anyway, so it is read as the one its text says.
+    """
+    number = float(text)
+    if abs(number) < 1e16:
+        return number
+    exact = decimal.Decimal(text)
+    return int(exact) if exact == exact.to_integral_value() else number
 
 
 class TableDigest:

@@ -4,6 +4,10 @@ A backup reads every table (`tables`) in one consistent snapshot and writes the 
 manifest (`archive`): the Carepath version, the latest applied migration of each app, and each
 table's row count and SHA-256 checksum. Nothing is decrypted; encrypted columns stay ciphertext.
 
+The manifest is signed (`signature`) with a key derived from the encryption keys. A restore
+checks the signature before it touches the database and refuses an unsigned or wrongly signed file
+unless the person restoring says, with `allow_unsigned`, that they trust it anyway.
+
 A restore goes into a database migrated to the same state as the backup's, which holds no rows
 (or is emptied first with `replace`), all in one transaction: the tables are loaded in dependency
 order, each checked against the manifest as it is read; the links between rows are checked;
@@ -38,6 +42,7 @@ from carepath.backup.selectors import (
     table_rows,
     tables_holding_rows,
 )
+from carepath.backup.signature import SignatureRefused, configured_keys, signature_document, verify
 from carepath.backup.tables import Table, backed_up_tables, rebuilt_models
 from carepath.directory.services.search_index import rebuild_search_index
 from carepath.errors import ApplicationError
@@ -46,6 +51,7 @@ from carepath.outcomes.report_rows import rebuild_report_rows
 COMMAND_LINE = "command line"
 PROGRESS_EVERY = 5000  # rows between progress reports within a table
 Progress = Callable[[str, int, int], None]  # table, rows done, rows in the table
+Warn = Callable[[str], None]
 
 
 class RestoreRefused(ApplicationError):
@@ -57,10 +63,12 @@ class Summary:
     tables: int
     rows: int
     search_entries: int = 0
+    signed_by: str | None = None  # the id of the key whose signature was checked; None: unchecked
 
 
 def make_backup(path: Path, *, progress: Progress | None = None) -> Summary:
     tables = backed_up_tables()
+    key = configured_keys()[0]  # the newest; before anything is written, so a bad key stops here
     with new_backup_file(path) as writer:
         with consistent_snapshot():
             manifest = Manifest(
@@ -73,15 +81,17 @@ def make_backup(path: Path, *, progress: Progress | None = None) -> Summary:
             for table in tables:
                 with writer.table(table.name) as out:
                     manifest.tables.append(_write_table(table, out.write, progress))
-        writer.manifest(manifest)
-    summary = Summary(tables=len(manifest.tables), rows=sum(entry.rows for entry in manifest.tables))
+        writer.manifest(manifest, lambda text: signature_document(text, key))
+    summary = Summary(
+        tables=len(manifest.tables), rows=sum(entry.rows for entry in manifest.tables), signed_by=key.key_id
+    )
     with transaction.atomic():
         record_event(
             actor=None,
             actor_label=COMMAND_LINE,
             action=AuditAction.BACKUP_MADE,
             subject_type="database",
-            details={"tables": summary.tables, "rows": summary.rows},
+            details={"tables": summary.tables, "rows": summary.rows, "signed_by": key.key_id},
         )
     return summary
 
@@ -107,9 +117,33 @@ def _write_table(table: Table, write: Callable[[str], object], progress: Progres
     )
 
 
-def restore_backup(path: Path, *, replace: bool = False, progress: Progress | None = None) -> Summary:
+def restore_backup(
+    path: Path,
+    *,
+    replace: bool = False,
+    allow_unsigned: bool = False,
+    warn: Warn | None = None,
+    progress: Progress | None = None,
+) -> Summary:
+    """Restore the file, all or nothing. An unsigned or wrongly signed file is refused before the
+    database is touched, unless `allow_unsigned`: then `warn` is told why and the restore goes on."""
     tables = backed_up_tables()
-    with open_backup(path) as (archive, manifest):
+    signed_by: str | None = None
+
+    def check_signature(manifest_bytes: bytes, signature: bytes | None) -> None:
+        nonlocal signed_by
+        try:
+            signed_by = verify(manifest_bytes, signature, configured_keys()).key_id
+        except SignatureRefused as problem:
+            if not allow_unsigned:
+                raise SignatureRefused(
+                    f"{problem}. Restore only a backup you made; if you are sure this one is yours, "
+                    "--allow-unsigned restores it anyway"
+                ) from None
+            if warn is not None:
+                warn(f"{problem}. Restoring it anyway, because --allow-unsigned was given.")
+
+    with open_backup(path, check_signature) as (archive, manifest):
         entries = _entries_for(tables, manifest)
         with transaction.atomic():
             if not replace:
@@ -127,9 +161,9 @@ def restore_backup(path: Path, *, replace: bool = False, progress: Progress | No
                 actor_label=COMMAND_LINE,
                 action=AuditAction.BACKUP_RESTORED,
                 subject_type="database",
-                details={"tables": len(tables), "rows": rows, "replaced": replace},
+                details={"tables": len(tables), "rows": rows, "replaced": replace, "signed_by": signed_by},
             )
-    return Summary(tables=len(tables), rows=rows, search_entries=indexed)
+    return Summary(tables=len(tables), rows=rows, search_entries=indexed, signed_by=signed_by)
 
 
 def _entries_for(tables: list[Table], manifest: Manifest) -> dict[str, TableEntry]:

@@ -80,7 +80,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
-    # Two-factor sign-in: app codes (TOTP) and single-use recovery codes (static).
+    # Two-factor sign-in: app codes (TOTP). Recovery codes are carepath.accounts' own, kept hashed;
+    # otp_static stays installed only for the migration that moved its plain codes to hashes.
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -189,9 +190,8 @@ LOGIN_REDIRECT_URL = "role_home"
 
 # The name authenticator apps show beside the account (two-factor sign-in, carepath.accounts).
 OTP_TOTP_ISSUER = "Carepath"
-# The admin never shows a device's secret or its QR code, not even to a superuser: whoever reads
-# it can make codes. (It also makes django-otp answer 403 before looking the device up, where it
-# would otherwise fail with a 500 for a missing one.)
+# django-otp's device pages are taken out of the admin (carepath.accounts.two_factor_admin); should
+# they ever come back, they never show a device's secret or its QR code, not even to a superuser.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Lock an account name at one address after five failures for an hour; the page says so plainly.

@@ -40,8 +40,11 @@ class UnknownKind(Exception):
     """The document's kind of record cannot be told from its name or its content."""
 
 
-def read_json_file(path: Path, kind: str | None = None) -> ImportBatch:
-    batch = ImportBatch(files=[path.name])
+def read_json_file(path: Path, kind: str | None = None, batch: ImportBatch | None = None) -> ImportBatch:
+    """The file's records, added to `batch` when given (a folder's files, or a streamed batch)."""
+    if batch is None:
+        batch = ImportBatch()
+    batch.files.append(path.name)
     try:
         with path.open(encoding="utf-8-sig") as handle:
             document = json.load(handle, parse_float=Decimal)
@@ -143,6 +146,7 @@ def _kind_from_content(file_name: str, sample: Any) -> str:
 
 def _read_items(items: list[tuple[str, Any]], kind: str, file: str, batch: ImportBatch) -> None:
     first_seen: dict[str, str] = {}
+    batch.expected += len(items)
     verdict, validator = record_verdict(kind), record_validator(kind)
     for path, item in items:
         origin = f"{file}#{path or 'record'}"
@@ -330,14 +334,15 @@ def _nested_keys(table: str, *, top_level: bool) -> frozenset[str]:
     return frozenset(child.key for child in children) | frozenset(item.key for item in embedded)
 
 
-def read_json_folder(folder: Path, kind: str | None = None) -> ImportBatch:
+def read_json_folder(folder: Path, kind: str | None = None, batch: ImportBatch | None = None) -> ImportBatch:
     """Every *.json file of a folder (such as a Carepath JSON export), read as one import."""
-    batch = ImportBatch()
+    if batch is None:
+        batch = ImportBatch()
     files = sorted(folder.glob("*.json"))
     if not files:
         batch.report(
             Problem(folder.name, "", "", "holds no .json file and no data package", origins=(folder.name,))
         )
     for file in files:
-        batch.merge(read_json_file(file, kind))
+        read_json_file(file, kind, batch)
     return batch

@@ -12,16 +12,18 @@ from carepath.interop.hsds_records import ImportBatch, Problem
 from carepath.interop.hsds_tabular import is_tabular_package, read_tabular_package
 
 
-def read_hsds(path: Path, kind: str | None = None) -> ImportBatch:
-    if not path.exists():
+def read_hsds(path: Path, kind: str | None = None, batch: ImportBatch | None = None) -> ImportBatch:
+    """Everything the path holds, added to `batch` when given (`hsds_stream.StreamedBatch`)."""
+    if batch is None:
         batch = ImportBatch()
+    if not path.exists():
         batch.report(Problem(str(path), "", "", "does not exist", origins=(str(path),)))
         return batch
     if is_tabular_package(path):
-        return read_tabular_package(path)
+        return read_tabular_package(path, batch)
     if path.is_dir():
-        return read_json_folder(path, kind)
-    return read_json_file(path, kind)
+        return read_json_folder(path, kind, batch)
+    return read_json_file(path, kind, batch)
 
 
 @contextmanager

@@ -66,6 +66,7 @@ class ImportBatch:
     problems: list[Problem] = field(default_factory=list)
     origins: list[str] = field(default_factory=list)  # top-level records or rows, in reading order
     files: list[str] = field(default_factory=list)
+    expected: int = 0  # top-level records announced so far (a JSON file's items), for progress
 
     @property
     def errors(self) -> list[Problem]:
@@ -109,6 +110,7 @@ class ImportBatch:
         self.files.extend(other.files)
         self.origins.extend(other.origins)
         self.problems.extend(other.problems)
+        self.expected += other.expected
         if not self.records:  # nothing to merge with: take the other's records as they are
             self.records = dict(other.records)
             return

@@ -38,9 +38,11 @@ def is_tabular_package(path: Path) -> bool:
     return (path / DESCRIPTOR).exists() or any(path.glob("*.csv"))
 
 
-def read_tabular_package(path: Path) -> ImportBatch:
+def read_tabular_package(path: Path, batch: ImportBatch | None = None) -> ImportBatch:
+    """The package's records, added to `batch` when given (a streamed batch)."""
     folder = path if path.is_dir() else path.parent
-    batch = ImportBatch()
+    if batch is None:
+        batch = ImportBatch()
     files = _table_files(folder, batch)
     if not files:
         batch.report(

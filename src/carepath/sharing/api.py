@@ -23,7 +23,7 @@ from carepath.referrals.selectors import referral_by_id
 from carepath.sharing import services
 from carepath.sharing.recipients import parsed_recipient
 from carepath.sharing.scopes import in_order
-from carepath.sharing.selectors.grants import Recipient, recipients_of
+from carepath.sharing.selectors.grants import Recipient
 from carepath_core.errors import InvalidData
 
 router = Router(tags=["sharing"])
@@ -125,7 +125,7 @@ def _person_only(request: HttpRequest) -> None:
 @router.get("", response=list[RecipientOut], auth=django_auth, summary="Who can see what: your choices")
 def list_choices(request: HttpRequest) -> list[dict[str, Any]]:
     _person_only(request)
-    return [_recipient_payload(line) for line in recipients_of(request.user)]
+    return [_recipient_payload(line) for line in services.read_sharing_choices(actor=request.user)]
 
 
 @router.put(
@@ -140,7 +140,7 @@ def change_choice(request: HttpRequest, body: ChoiceIn) -> list[dict[str, Any]]:
     with _fields_named():
         recipient = parsed_recipient(body.recipient)
         services.change_sharing(actor=request.user, recipient=recipient, scopes=body.scopes)
-    return [_recipient_payload(line) for line in recipients_of(request.user)]
+    return [_recipient_payload(line) for line in services.read_sharing_choices(actor=request.user)]
 
 
 @router.post(

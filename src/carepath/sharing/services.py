@@ -4,7 +4,10 @@ Every change is audited in its own transaction: `consent.sharing_granted` when s
 with a recipient who had nothing, `consent.sharing_withdrawn` when everything is taken back, and
 `consent.sharing_changed` otherwise; the details name the recipient and the scopes before and
 after, which makes the audit trail the history of every choice. Each reading by a supporter is
-audited `consent.shared_record_viewed` with the scopes shown (never their content).
+audited `consent.shared_record_viewed` with the scopes shown (never their content). Reading the
+choices themselves is a read of the person's consent, audited `consent.sharing_viewed` on their
+account: the person's own "Who can see what" (as every own read is), and a supporter being told
+which scopes the person shares with them.
 """
 
 from __future__ import annotations
@@ -18,13 +21,14 @@ from django.utils import timezone
 
 from carepath import policy
 from carepath.audit.models import AuditAction
-from carepath.audit.services import record_event
+from carepath.audit.services import record_event, record_read
 from carepath.audit.subjects import ACCOUNT
 from carepath.errors import FieldProblem, NotPermitted
 from carepath.sharing.models import SharingChoice
 from carepath.sharing.recipients import RecipientKey, RecipientKind
 from carepath.sharing.scopes import Scope, checked_scopes, in_order
 from carepath.sharing.selectors import grants, records
+from carepath.sharing.selectors.grants import Recipient
 
 
 def change_sharing(*, actor: Any, recipient: RecipientKey, scopes: Iterable[object]) -> SharingChoice | None:
@@ -155,3 +159,39 @@ def _read(scopes: tuple[Scope, ...], person: Any, viewer: Any) -> SharedRecords:
         notes=records.peer_notes(person.pk, viewer_id=viewer.pk) if Scope.NOTES in scopes else None,
         contact=records.contact_details(person) if Scope.CONTACT_DETAILS in scopes else None,
     )
+
+
+def read_sharing_choices(*, actor: Any) -> list[Recipient]:
+    """The person's own choices, line by line, for their page or the API; the reading is recorded
+    with how many recipients were shown and how many see something, never who."""
+    if not policy.can_manage_sharing(actor):
+        raise NotPermitted("only the person reads their own sharing choices")
+    lines = grants.recipients_of(actor)
+    record_read(
+        actor=actor,
+        action=AuditAction.SHARING_VIEWED,
+        subject_type=ACCOUNT,
+        subject_id=actor.pk,
+        details={"recipients": len(lines), "sharing_with": sum(1 for line in lines if line.scopes)},
+    )
+    return lines
+
+
+def scopes_shared_with(*, actor: Any, referral: Any) -> tuple[Scope, ...]:
+    """Which scopes the person in `referral` shares with its supporter now, for the supporter's
+    referral page (a link and the scopes' names, not the records). Told only to the supporter of an
+    active relationship, and recorded on the person's account, scopes only, even when none:
+    "nothing" is also an answer about their consent. Anyone else is told nothing and nothing is
+    recorded."""
+    if not policy.can_open_shared_records(actor, referral):
+        return ()
+    person = referral.person
+    scopes = tuple(scope for scope in Scope if policy.can_see_shared(actor, person, scope))
+    record_read(
+        actor=actor,
+        action=AuditAction.SHARING_VIEWED,
+        subject_type=ACCOUNT,
+        subject_id=person.pk,
+        details={"referral": referral.pk, "scopes": [s.value for s in scopes]},
+    )
+    return scopes

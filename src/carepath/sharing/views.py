@@ -20,7 +20,6 @@ from carepath.sharing import services
 from carepath.sharing.forms import SharingChoiceForm
 from carepath.sharing.recipients import parsed_recipient
 from carepath.sharing.scopes import SCOPE_HINTS, SCOPE_LABELS, Scope
-from carepath.sharing.selectors.grants import recipients_of
 
 
 @login_required
@@ -56,7 +55,7 @@ def withdraw_everything(request: HttpRequest) -> HttpResponse:
 
 
 def _choices_page(request: HttpRequest, refusal: str = "", status: int = 200) -> HttpResponse:
-    recipients = recipients_of(request.user)
+    recipients = services.read_sharing_choices(actor=request.user)
     context = {
         "recipients": recipients,
         "scopes": [(scope.value, SCOPE_LABELS[scope], SCOPE_HINTS[scope]) for scope in Scope],

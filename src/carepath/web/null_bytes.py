@@ -5,6 +5,10 @@ database error, a 500; SQLite cuts the text at the NUL, so a directory search fo
 record. No field in Carepath takes one, so such a request is refused, naming the field: 422 with the
 problem shape of the JSON APIs under /api/v1/ and /hsds/, the 400 page everywhere else.
 (Found by tests/security/test_injection.py.)
+
+Form fields are checked in URL-encoded and multipart bodies, to pages and to the APIs alike: the
+fields' names and values, and the names of file fields, but never the files' contents (a file may
+hold any bytes; what reads it checks it).
 """
 
 from __future__ import annotations
@@ -14,13 +18,15 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 
 from carepath.web.throttling import API_PREFIXES
 from carepath.web.views import bad_request
 
 NUL = "\x00"
 PROBLEM = "must not contain a NUL character"
-_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+MULTIPART = "multipart/form-data"
+_FORMS = ("application/x-www-form-urlencoded", MULTIPART)
 # JSON writes a NUL inside a string as this escape; a body without it has none to find.
 _JSON_NUL = b"\\u0000"
 
@@ -28,21 +34,35 @@ _JSON_NUL = b"\\u0000"
 def field_with_nul(request: HttpRequest) -> str | None:
     if NUL in request.path_info:
         return "path"
-    sources = [request.GET]
-    # Form fields of pages only: reading a multipart body here would leave an API view unable
-    # to read its raw body, and the APIs take JSON, which their own parsers check.
     is_api = request.path_info.startswith(API_PREFIXES)
-    if request.method == "POST" and request.content_type in _FORMS and not is_api:
-        sources.append(request.POST)
-    for source in sources:
-        for name, values in source.lists():
-            if NUL in name or any(NUL in value for value in values):
-                return name.replace(NUL, "")
+    found = _query_or_form_field_with_nul(request, is_api=is_api)
+    if found is not None:
+        return found
     if is_api and request.content_type == "application/json" and _JSON_NUL in request.body:
         try:
             return _json_field_with_nul(json.loads(request.body), "body")
         except ValueError:
             return None  # not JSON after all: the API's own parser refuses it, naming the body
+    return None
+
+
+def _query_or_form_field_with_nul(request: HttpRequest, *, is_api: bool) -> str | None:
+    fields = list(request.GET.lists())
+    if request.method == "POST" and request.content_type in _FORMS:
+        if is_api and request.content_type == MULTIPART:
+            # Read before the fields, the raw body is kept and the fields are parsed from that
+            # copy; parsed first, straight from the network stream, the raw body could no longer be
+            # read, and the APIs read it (they take JSON and refuse anything else, naming the body).
+            # A body over DATA_UPLOAD_MAX_MEMORY_SIZE is refused here with a 400, as the API would.
+            request.body  # noqa: B018
+        try:
+            fields += request.POST.lists()
+            fields += [(name, []) for name in request.FILES]  # Django already drops NULs in file names
+        except MultiPartParserError:
+            return None  # a body that is not multipart after all: the view refuses it as it would have
+    for name, values in fields:
+        if NUL in name or any(NUL in value for value in values):
+            return name.replace(NUL, "")
     return None
 
 

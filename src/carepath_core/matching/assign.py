@@ -24,11 +24,11 @@ from numpy.typing import NDArray
 from carepath_core.matching.assignment import Assignment, Placement, assignment_of, require_unique
 from carepath_core.matching.constraints import why_not
 from carepath_core.matching.experience_text import ExperienceScorerFactory, LexicalExperiences
-from carepath_core.matching.flow import UNASSIGNED, Edges, FlowSolution, near_pairs, solve
+from carepath_core.matching.flow import CLOSED, UNASSIGNED, Edges, FlowSolution, near_pairs, solve
 from carepath_core.matching.pool import SupporterPool
 from carepath_core.matching.profiles import Seeker, Supporter
-from carepath_core.matching.reasons import pair_reasons
-from carepath_core.matching.scoring import Part, ScoredBlock, as_score, score_block
+from carepath_core.matching.reasons import placed_reasons
+from carepath_core.matching.scoring import Part, as_score, score_block
 
 # Each person's best pairs the solver starts from. Enough that the first solve is close to
 # optimal, so that proving it adds pairs once, rarely twice (docs/benchmarks.md).
@@ -45,21 +45,21 @@ Ints = NDArray[np.int64]
 
 @dataclass
 class _Programme:
-    """Everyone's pairs: all scores, the pairs the solver sees, and their parts where known."""
+    """Everyone's pairs: the scores of those left out, the pairs the solver sees, their parts where known."""
 
-    scaled: NDArray[np.int32]  # (people, supporters), NOT_ALLOWED where ruled out
-    in_graph: NDArray[np.bool_]
+    unseen: NDArray[np.int32]  # (people, supporters); CLOSED where ruled out or in the graph already
     edges: list[Edges]
     parts: list[NDArray[np.float32]]  # (pairs, parts); NaN where not gathered yet
     meets: list[NDArray[np.uint8]]  # ways of meeting both accept (`facts.PairFacts.meets`)
     no_fit: dict[int, str]  # people no supporter fits, with why
     slots: list[int]  # each person's free half-hour slots (`weekly_hours.slot_bits`)
+    fitting: list[Ints]  # how many supporters fit each person, block by block
 
     def add(self, rows: Ints, columns: Ints, parts: NDArray[np.float32], meets: NDArray[np.uint8]) -> None:
-        self.edges.append(Edges(rows, columns, self.scaled[rows, columns].astype(np.int64)))
+        self.edges.append(Edges(rows, columns, self.unseen[rows, columns].astype(np.int64)))
         self.parts.append(parts)
         self.meets.append(meets)
-        self.in_graph[rows, columns] = True
+        self.unseen[rows, columns] = CLOSED
 
     def add_unexplained(self, rows: Ints, columns: Ints) -> None:
         """Pairs whose parts are gathered later, only if the solution chooses them."""
@@ -80,20 +80,67 @@ def _blocks(count: int, pool: SupporterPool) -> list[range]:
     return [range(start, min(start + step, count)) for start in range(0, count, step)]
 
 
-def _scored_blocks(people: Sequence[Seeker], pool: SupporterPool) -> Iterator[tuple[range, ScoredBlock]]:
+@dataclass(frozen=True)
+class _Picked:
+    """A block of people scored, with the pairs of it the solver starts from."""
+
+    scaled: NDArray[np.int32]  # the scores in millionths; CLOSED where a hard constraint rules a pair out
+    slots: tuple[int, ...]
+    rows: Ints  # within the block
+    columns: Ints
+    parts: NDArray[np.float32]
+    meets: NDArray[np.uint8]
+    no_fit: dict[int, str]  # rows within the block that no supporter fits, with why
+    fitting: Ints  # how many supporters fit each row
+
+
+def _score_and_pick(seekers: Sequence[Seeker], pool: SupporterPool, keep: int | None) -> _Picked:
+    block = score_block(seekers, pool)
+    allowed = block.scaled >= 0
+    if keep is None or keep >= len(pool):
+        rows, columns = np.nonzero(allowed)
+    else:
+        best = np.argpartition(-block.scaled, keep - 1, axis=1)[:, :keep]
+        rows, columns = np.repeat(np.arange(len(seekers)), keep), best.ravel()
+        chosen = allowed[rows, columns]
+        rows, columns = rows[chosen], columns[chosen]
+    rows, columns = rows.astype(np.int64), columns.astype(np.int64)
+    block.scaled[~allowed] = CLOSED  # what `near_pairs` needs: ruled out is never to be tested
+    fitting = np.count_nonzero(allowed, axis=1)
+    fit_nobody = np.flatnonzero(fitting == 0)
+    no_fit = {
+        row: why_not(codes)
+        for row, codes in zip(fit_nobody.tolist(), block.exclusions_of(fit_nobody), strict=True)
+    }
+    return _Picked(
+        block.scaled,
+        block.facts.seekers.slot_sets,
+        rows,
+        columns,
+        block.parts_at(rows, columns),
+        block.facts.meets[rows, columns],
+        no_fit,
+        fitting,
+    )
+
+
+def _picked_blocks(
+    people: Sequence[Seeker], pool: SupporterPool, keep: int | None
+) -> Iterator[tuple[range, _Picked]]:
     """Each block of people scored against the pool, in order; two at a time on two threads.
 
     NumPy lets go of the interpreter lock in its large operations, so a second block can be
-    scored while the first is; at most two blocks are held at once, to keep memory flat.
+    scored while the first is; at most two blocks are held at once, to keep memory flat. The
+    best pairs of each block are picked on its thread too, so the two threads share that work.
     """
     blocks = _blocks(len(people), pool)
     if len(blocks) == 1:
-        yield blocks[0], score_block(list(people), pool)
+        yield blocks[0], _score_and_pick(list(people), pool, keep)
         return
     with ThreadPoolExecutor(max_workers=SCORING_THREADS) as workers:
-        pending: deque[tuple[range, Future[ScoredBlock]]] = deque()
+        pending: deque[tuple[range, Future[_Picked]]] = deque()
         for rows in blocks:
-            pending.append((rows, workers.submit(score_block, [people[row] for row in rows], pool)))
+            pending.append((rows, workers.submit(_score_and_pick, [people[row] for row in rows], pool, keep)))
             if len(pending) == SCORING_THREADS:
                 done, future = pending.popleft()
                 yield done, future.result()
@@ -104,48 +151,40 @@ def _scored_blocks(people: Sequence[Seeker], pool: SupporterPool) -> Iterator[tu
 
 def _score_everyone(people: Sequence[Seeker], pool: SupporterPool, keep: int | None) -> _Programme:
     count, width = len(people), len(pool)
-    found = _Programme(
-        np.empty((count, width), dtype=np.int32), np.zeros((count, width), dtype=bool), [], [], [], {}, []
-    )
-    for rows, block in _scored_blocks(people, pool):
-        found.scaled[rows.start : rows.stop] = block.scaled
-        found.slots.extend(block.facts.seekers.slot_sets)
-        allowed = block.scaled >= 0
-        if keep is None or keep >= width:
-            local, columns = np.nonzero(allowed)
-        else:
-            best = np.argpartition(-block.scaled, keep - 1, axis=1)[:, :keep]
-            local, columns = np.repeat(np.arange(len(rows)), keep), best.ravel()
-            chosen = allowed[local, columns]
-            local, columns = local[chosen], columns[chosen]
-        local, columns = local.astype(np.int64), columns.astype(np.int64)
-        meets = block.facts.meets[local, columns]
-        found.add(local + rows.start, columns, block.parts_at(local, columns), meets)
-        fit_nobody = np.flatnonzero(~allowed.any(axis=1))
-        for row, codes in zip(fit_nobody.tolist(), block.exclusions_of(fit_nobody), strict=True):
-            found.no_fit[rows.start + row] = why_not(codes)
+    found = _Programme(np.empty((count, width), dtype=np.int32), [], [], [], {}, [], [])
+    for rows, block in _picked_blocks(people, pool, keep):
+        found.unseen[rows.start : rows.stop] = block.scaled
+        found.slots.extend(block.slots)
+        found.add(block.rows + rows.start, block.columns, block.parts, block.meets)
+        found.no_fit.update((rows.start + row, why) for row, why in block.no_fit.items())
+        found.fitting.append(block.fitting)
     return found
 
 
 def _prove_optimal(found: _Programme, free_places: Ints) -> tuple[FlowSolution, int]:
     """Solve, then add the left-out pairs that could raise the total, until there are none."""
     rounds = 0
-    step = max(1, BLOCK_PAIRS // max(found.scaled.shape[1], 1))
-    while True:
-        solution = solve(found.graph()[0], found.scaled.shape[0], free_places)
-        rounds += 1
-        near: list[tuple[Ints, Ints]] = []
-        proved = True
-        for first in range(0, found.scaled.shape[0], step):
-            scaled = found.scaled[first : first + step]
-            left_out = (scaled >= 0) & ~found.in_graph[first : first + step]
-            improving, rows, columns = near_pairs(solution, first, scaled, left_out, NEAR_SLACK)
-            proved = proved and not improving
-            near.append((rows, columns))
-        if proved:
-            return solution, rounds
-        for rows, columns in near:
-            found.add_unexplained(rows, columns)
+    count = found.unseen.shape[0]
+    step = max(1, BLOCK_PAIRS // max(found.unseen.shape[1], 1))
+    highest = int(found.unseen.max(initial=0))  # pairs only ever leave `unseen`: it stays the highest
+    # The test of the left-out pairs is NumPy over millions of pairs: on two threads, in blocks.
+    with ThreadPoolExecutor(max_workers=SCORING_THREADS) as workers:
+        while True:
+            solution = solve(found.graph()[0], count, free_places)
+            rounds += 1
+            near = list(
+                workers.map(partial(_near_in_block, found, solution, step, highest), range(0, count, step))
+            )
+            if not any(improving for improving, _, _ in near):
+                return solution, rounds
+            for _, rows, columns in near:
+                found.add_unexplained(rows, columns)
+
+
+def _near_in_block(
+    found: _Programme, solution: FlowSolution, step: int, highest: int, first: int
+) -> tuple[bool, Ints, Ints]:
+    return near_pairs(solution, first, found.unseen[first : first + step], NEAR_SLACK, highest)
 
 
 def assign_profiles(
@@ -172,7 +211,7 @@ def assign_profiles(
     solution, rounds = _prove_optimal(found, pool.table.free_places)
     edges, parts, meets = found.graph()
     _gather_missing_parts(people, pool, solution, parts, meets)
-    allowed = (found.scaled >= 0).sum(axis=1)
+    allowed = np.concatenate(found.fitting) if found.fitting else np.zeros(0, dtype=np.int64)
     placed = _placements(people, pool, solution, found, allowed)
     return assignment_of(
         [seeker.id for seeker in seekers],
@@ -211,27 +250,30 @@ def _placements(
     allowed: Ints,
 ) -> dict[str, Placement]:
     edges, parts, meets = found.graph()
-    chosen = solution.edge_of[solution.edge_of != UNASSIGNED]
-    chosen_parts = iter(parts[chosen].tolist())  # in the order of the people who have a supporter
+    rows = np.flatnonzero(solution.edge_of != UNASSIGNED)
+    chosen = solution.edge_of[rows]
+    rows_list, columns = rows.tolist(), edges.supporter[chosen].tolist()
+    slot_sets = pool.table.slot_sets
+    reasons = placed_reasons(
+        [people[row] for row in rows_list],
+        pool,
+        columns,
+        parts[chosen],
+        meets=meets[chosen].tolist(),
+        shared_slots=[
+            found.slots[row] & slot_sets[column] for row, column in zip(rows_list, columns, strict=True)
+        ],
+    )
     placed: dict[str, Placement] = {}
-    for row, person in enumerate(people):
-        edge = int(solution.edge_of[row])
-        if edge == UNASSIGNED:
-            reason = found.no_fit.get(row) or _all_full(int(allowed[row]))
-            placed[person.id] = Placement(person.id, None, None, (reason,))
-            continue
-        column = int(edges.supporter[edge])
-        reasons = pair_reasons(
-            person,
-            pool.supporters[column],
-            dict(zip(PARTS, next(chosen_parts), strict=True)),
-            meets=int(meets[edge]),
-            shared_slots=found.slots[row] & pool.table.slot_sets[column],
-            common_ground=partial(pool.experiences.common_ground, person.experience, column),
-        )
-        placed[person.id] = Placement(
-            person.id, pool.supporters[column].id, as_score(int(edges.scaled[edge])), reasons
-        )
+    for row, column, scaled, why in zip(
+        rows_list, columns, edges.scaled[chosen].tolist(), reasons, strict=True
+    ):
+        person = people[row]
+        placed[person.id] = Placement(person.id, pool.supporters[column].id, as_score(scaled), why)
+    for row in np.flatnonzero(solution.edge_of == UNASSIGNED).tolist():
+        person = people[row]
+        reason = found.no_fit.get(row) or _all_full(int(allowed[row]))
+        placed[person.id] = Placement(person.id, None, None, (reason,))
     return placed
 
 

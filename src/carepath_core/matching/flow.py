@@ -30,6 +30,9 @@ from ortools.graph.python import min_cost_flow
 
 Ints = NDArray[np.int64]
 UNASSIGNED = -1
+# The score `near_pairs` reads for a pair it must not pick (ruled out, or already in the graph):
+# far below any score plus any potential the 32-bit test is used for.
+CLOSED = -(2**30)
 
 
 @dataclass(frozen=True)
@@ -115,59 +118,93 @@ def solve(
     edge_of[edges.seeker[chosen]] = chosen
     supporter_of = np.full(seeker_count, UNASSIGNED, dtype=np.int64)
     supporter_of[edges.seeker[chosen]] = edges.supporter[chosen]
-    potentials = _potentials(tails, heads, capacities=capacities, costs=costs, flows=flows, nodes=node_count)
+    pairs = len(edges)
+    places = capacities[pairs + seeker_count :]
+    potentials = _potentials(edges, -costs[:pairs], flows[:pairs] > 0, seeker_count, places)
     return FlowSolution(edge_of, supporter_of, potentials, pair_unit, match_bonus, seeker_count)
 
 
-def _potentials(tails: Ints, heads: Ints, *, capacities: Ints, costs: Ints, flows: Ints, nodes: int) -> Ints:
-    """Shortest-path distances in the residual graph from a root joined to every node at cost 0."""
-    forward, backward = flows < capacities, flows > 0
-    arc_tails = np.concatenate([tails[forward], heads[backward]])
-    arc_heads = np.concatenate([heads[forward], tails[backward]])
-    arc_costs = np.concatenate([costs[forward], -costs[backward]])
-    order = np.argsort(arc_heads, kind="stable")
-    arc_tails, arc_heads, arc_costs = arc_tails[order], arc_heads[order], arc_costs[order]
-    distance = np.zeros(nodes, dtype=np.int64)
-    if len(arc_heads) == 0:
-        return distance
-    firsts = np.flatnonzero(np.r_[True, arc_heads[1:] != arc_heads[:-1]])
-    targets = arc_heads[firsts]
-    # Bellman-Ford, all arcs at once per round. An optimal flow leaves no negative cycle, so
-    # this settles within `nodes` rounds; in practice it takes a few dozen.
-    for _ in range(nodes + 1):
-        reached = np.minimum.reduceat(distance[arc_tails] + arc_costs, firsts)
-        better = reached < distance[targets]
-        if not better.any():
-            return distance
-        distance[targets[better]] = reached[better]
+def _potentials(edges: Edges, gains: Ints, used: NDArray[np.bool_], seeker_count: int, places: Ints) -> Ints:
+    """Shortest-path distances in the residual graph from a root joined to every node at cost 0.
+
+    The residual graph has an arc person -> supporter (cost: minus the pair's gain) for each
+    pair not chosen, supporter -> person (cost: the gain) for each chosen pair, person -> sink for
+    everyone placed, sink -> person for everyone not, supporter -> sink while a supporter has
+    room and sink -> supporter once they have someone. Every person is entered from just one
+    node besides the root (their supporter, or the sink), so the paths are worked out between
+    the supporters and the sink alone, "hubs", each arc from a hub to a hub being a way through
+    one person: the same distances as the whole graph's, in about half the rounds, each round
+    reading only the arcs of the hubs whose distance changed in the last.
+    """
+    supporter_count = len(places)
+    sink = supporter_count
+    # Each person's way in from a hub: back along their pair from their supporter, or from the sink.
+    entered_from = np.full(seeker_count, sink, dtype=np.int64)
+    entry_cost = np.zeros(seeker_count, dtype=np.int64)
+    entered_from[edges.seeker[used]] = edges.supporter[used]
+    entry_cost[edges.seeker[used]] = gains[used]
+    load = np.bincount(edges.supporter[used], minlength=supporter_count)
+    open_pairs = ~used
+    people, placed = edges.seeker[open_pairs], np.flatnonzero(entered_from != sink)
+    room, taken = np.flatnonzero(load < places), np.flatnonzero(load > 0)
+    tails = np.concatenate([entered_from[people], entered_from[placed], room, np.full(len(taken), sink)])
+    heads = np.concatenate([edges.supporter[open_pairs], np.full(len(placed) + len(room), sink), taken])
+    costs = np.concatenate(
+        [
+            entry_cost[people] - gains[open_pairs],
+            entry_cost[placed],
+            np.zeros(len(room) + len(taken), dtype=np.int64),
+        ]
+    )
+    order = np.argsort(tails)  # any order within a hub's arcs: the least of whole numbers is exact
+    tails, heads, costs = tails[order], heads[order], costs[order]
+    starts = np.searchsorted(tails, np.arange(supporter_count + 2))
+    # From the root each person starts at 0, so each hub at most the cheapest arc into it from a person.
+    distance = np.zeros(supporter_count + 1, dtype=np.int64)
+    np.minimum.at(distance, edges.supporter[open_pairs], -gains[open_pairs])
+    changed = np.arange(supporter_count + 1)
+    # Bellman-Ford from the hubs that changed. An optimal flow leaves no negative cycle, so this
+    # settles within as many rounds as there are hubs; in practice it takes a few dozen.
+    for _ in range(supporter_count + 2):
+        counts = starts[changed + 1] - starts[changed]
+        ends = np.cumsum(counts)
+        arcs = np.repeat(starts[changed] - (ends - counts), counts) + np.arange(int(ends[-1]))
+        reached = distance.copy()
+        np.minimum.at(reached, heads[arcs], distance[tails[arcs]] + costs[arcs])
+        changed = np.flatnonzero(reached < distance)
+        if not len(changed):
+            return np.concatenate([np.minimum(0, distance[entered_from] + entry_cost), distance])
+        distance = reached
     raise RuntimeError("the residual graph has a negative cycle: the flow is not optimal")
 
 
 def near_pairs(
-    solution: FlowSolution,
-    first_row: int,
-    scaled: NDArray[np.int32],
-    left_out: NDArray[np.bool_],
-    margin: int,
+    solution: FlowSolution, first_row: int, unseen: NDArray[np.int32], margin: int, highest: int
 ) -> tuple[bool, Ints, Ints]:
-    """Left-out pairs of a block of rows (people from `first_row`) that could raise the total.
+    """Pairs of a block of rows (people from `first_row`) left out of the graph that could raise the total.
 
     A pair (i, j) with score s could when s * unit + bonus > d(i) - d(j): its reduced cost under
     the potentials d is negative. Returns whether any pair of the block could, and the rows and
-    columns of every pair within `margin` of it. `left_out` marks the pairs to test (allowed and
-    not in the solved graph).
+    columns of every pair within `margin` of it. `unseen` holds the scores of the pairs to test
+    (allowed and not in the solved graph) and CLOSED everywhere else; no score is above `highest`.
     """
-    people = solution.potentials[first_row : first_row + scaled.shape[0]] - solution.match_bonus
+    people = solution.potentials[first_row : first_row + unseen.shape[0]] - solution.match_bonus
     supporters = solution.supporter_potentials()
-    widest = int(np.abs(solution.potentials).max(initial=0)) + int(scaled.max(initial=0)) * solution.pair_unit
-    # Plain 32-bit arithmetic when the numbers allow it (they nearly always do): half the memory
-    # traffic over what is usually millions of pairs.
-    kind = np.dtype(np.int32) if widest + margin < 2**30 else np.dtype(np.int64)
-    reach: NDArray[Any] = scaled.astype(kind) * solution.pair_unit
-    reach += supporters.astype(kind)[None, :]
-    threshold: NDArray[Any] = people.astype(kind)
-    near = reach > (threshold - margin)[:, None]
-    near &= left_out
+    widest = int(np.abs(solution.potentials).max(initial=0)) + max(highest, 0) * solution.pair_unit
+    reach: NDArray[Any]
+    threshold: NDArray[Any]
+    if solution.pair_unit == 1 and widest + margin < -CLOSED:
+        # Plain 32-bit arithmetic when the numbers allow it (they nearly always do): less memory
+        # traffic over what is usually millions of pairs. Potentials are never above 0, so a
+        # CLOSED pair reaches at most CLOSED, below every threshold: it needs no mask.
+        reach = unseen + supporters.astype(np.int32)[None, :]
+        threshold = people.astype(np.int32)
+        near = reach > (threshold - margin)[:, None]
+    else:
+        reach = unseen.astype(np.int64) * solution.pair_unit + supporters[None, :]
+        threshold = people
+        near = reach > (threshold - margin)[:, None]
+        near &= unseen != CLOSED
     rows, columns = np.nonzero(near)
     improving = bool((reach[rows, columns] > threshold[rows]).any())
     return improving, (rows + first_row).astype(np.int64), columns.astype(np.int64)

@@ -6,8 +6,11 @@ topics, the days and times, the language, how and how far.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache, lru_cache
+
+import numpy as np
+from numpy.typing import NDArray
 
 from carepath_core.matching.pool import SupporterPool
 from carepath_core.matching.profiles import Modality, Seeker, Supporter
@@ -19,6 +22,8 @@ from carepath_core.vocabulary import lived_experience_topics, search_languages
 
 # Below this the descriptions share only a word or two of little weight: not worth a sentence.
 EXPERIENCE_REASON_FROM = 0.2
+# The parts in the order of the table of weights: the order that breaks ties between parts.
+ORDER = tuple(WEIGHTS)
 WAYS = {Modality.IN_PERSON: "in person", Modality.ONLINE: "online", Modality.PHONE: "by phone"}
 
 
@@ -101,6 +106,52 @@ def pair_reasons(
     # Strongest first: the part that added most to the score leads; the table order breaks ties.
     order = sorted(WEIGHTS, key=lambda part: -WEIGHTS[part] * parts[part])
     return tuple(sentence for part in order if (sentence := found[part]) is not None)
+
+
+def placed_reasons(
+    seekers: Sequence[Seeker],
+    pool: SupporterPool,
+    columns: Sequence[int],
+    parts: NDArray[np.float32],
+    *,
+    meets: Sequence[int],
+    shared_slots: Sequence[int],
+) -> list[tuple[str, ...]]:
+    """The reasons of many pairs at once, word for word what `pair_reasons` gives each.
+
+    A programme places thousands of people: the order of the parts and the tests of which parts
+    found something are worked out for all of them together, so only the sentences are written
+    one pair at a time (and most of those come from small caches).
+    """
+    # `parts` has a column per part in `Part` order; `pair_reasons` compares them as Python
+    # floats (double precision), and so does this.
+    values = parts.astype(np.float64)[:, [list(Part).index(part) for part in ORDER]]
+    weights = np.array([WEIGHTS[part] for part in ORDER])
+    # A stable sort of the same keys as `pair_reasons`: ties keep the table order there too.
+    orders = np.argsort(-(weights * values), axis=1, kind="stable").tolist()
+    topics = (values[:, ORDER.index(Part.SHARED_TOPICS)] > 0).tolist()
+    in_common = (values[:, ORDER.index(Part.EXPERIENCE_TEXT)] >= EXPERIENCE_REASON_FROM).tolist()
+    hours = (values[:, ORDER.index(Part.SHARED_HOURS)] > 0).tolist()
+    common_ground = pool.experiences.common_ground
+    found: list[tuple[str, ...]] = []
+    for index, (seeker, column, ways) in enumerate(zip(seekers, columns, meets, strict=True)):
+        supporter = pool.supporters[column]
+        sentences = {
+            Part.SHARED_TOPICS: _topics(seeker, supporter) if topics[index] else None,
+            Part.EXPERIENCE_TEXT: common_ground(seeker.experience, column) if in_common[index] else None,
+            Part.SHARED_HOURS: (
+                shared_hours_sentence(shared_slots[index], seeker.utc_offset_minutes)
+                if hours[index]
+                else None
+            ),
+            Part.LANGUAGE: _language(seeker, supporter),
+            Part.WAYS_OF_MEETING: _ways(ways),
+            Part.DISTANCE: _distance(seeker, supporter, bool(ways & IN_PERSON)),
+        }
+        found.append(
+            tuple(sentence for place in orders[index] if (sentence := sentences[ORDER[place]]) is not None)
+        )
+    return found
 
 
 def reasons_in_block(

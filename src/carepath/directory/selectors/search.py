@@ -153,6 +153,22 @@ class _Statement:
     reach: Callable[[], bool] | None = None  # whether the search may go this far (asked before running)
     radius: float | None = None  # of a nearby query
     ranked: int | None = None  # the rows a relevance order ranks at most; its 8th column counts them
+    # Whether the words match more listings than the query examines: asked only when the ranked
+    # rows do not already show the search capped (see `_ranked_cap`).
+    examined_all: Callable[[], bool] | None = None
+
+
+def _ranked_cap(statement: _Statement, found: int) -> bool:
+    """Whether a ranked query's first read (`found` rows) shows the search capped.
+
+    With more rows than it ranks, it is. With fewer, the query read every match it examines, and
+    the search is capped only if the words match more than that: a common word matches thousands,
+    and counting them costs as much as the search itself (on PostgreSQL the whole index read
+    again), so they are counted only then.
+    """
+    if statement.ranked is not None and found > statement.ranked:
+        return True
+    return statement.examined_all is not None and statement.examined_all()
 
 
 def _rows(
@@ -176,15 +192,19 @@ def _rows(
                 return
             sql, params = statement.sql, statement.params
             size = MAX_SCANNED if lazy else max(wanted + 1 - scanned, 1)
+            first_read = True
             while True:
                 size = min(size, MAX_SCANNED - scanned)
                 read = 0
                 for row in _read(cursor, sql, params, scanned, size):
-                    if read == 0 and statement.ranked is not None and row[7] > statement.ranked:
-                        state["capped"] = True
+                    if read == 0 and first_read and statement.ranked is not None:
+                        state["capped"] = state["capped"] or _ranked_cap(statement, row[7])
                     read += 1
                     if _is_open(row, moment):
                         yield row
+                if read == 0 and first_read and statement.ranked is not None:
+                    state["capped"] = state["capped"] or _ranked_cap(statement, 0)
+                first_read = False
                 scanned += read
                 if read < size:
                     break  # this query has no more rows: on to the next, or the end
@@ -420,15 +440,15 @@ def _online(query: ServiceQuery, place: Place | None, order: str, state: dict[st
         tokens = [online_token(place.country)] if place is not None and place.country else []
         # Beside the services near a place, online ones need only be a good few, not every match.
         examined, ranked = (ONLINE_MATCH_CAP, RANK_POOL) if place else (TEXT_MATCH_CAP, RANKED_MATCH_CAP)
-        source, source_params, cap = _text_source(
+        source, source_params, cap, examined_all = _text_source(
             query, tokens, order, sql, state, examined=examined, ranked=ranked
         )
         score = "m.score"
     else:
-        cap = None
+        cap, examined_all = None, None
     ordering = "score DESC, e.name_key" if order == "relevance" else "e.name_key"
     statement = _select(score, source, sql.where(), ordering, counted=cap is not None)
-    return _Statement(statement, source_params + sql.params, ranked=cap)
+    return _Statement(statement, source_params + sql.params, ranked=cap, examined_all=examined_all)
 
 
 def _text_source(
@@ -440,24 +460,26 @@ def _text_source(
     *,
     examined: int,
     ranked: int,
-) -> tuple[str, list[Any], int | None]:
-    """The matches a stream the place does not bound may read, joined to their entries, and how
-    many rows at most a relevance order ranks (None: not ranked).
+) -> tuple[str, list[Any], int | None, Callable[[], bool] | None]:
+    """The matches a stream the place does not bound may read, joined to their entries, how many
+    rows at most a relevance order ranks (None: not ranked), and, for a ranked order, whether the
+    words match more than are examined (asked when the rows are read: `_ranked_cap`).
 
     Only the first `examined` matches of the words the engine reads are looked at, so a common
     word cannot scan everything however few matches pass the filters; of those that pass, at most
     `ranked` (or the pages asked for) are ranked by relevance. Reaching either bound marks the
-    search capped: the first here, the second as the rows are read (`_Statement.ranked`).
+    search capped: in an order not by relevance the first here, the rest as the rows are read.
     """
     index = text_index()
-    if _more_than(query.words, tokens, examined):
-        state["capped"] = True
     match, params = index.matches(query.words, tokens, **_scoring(order, filters), among_first=examined)
-    cap = None
-    if order == "relevance":
-        cap = _at_least_a_page(query, ranked)
-        match = f"SELECT * FROM ({match}) ranked LIMIT {cap + 1}"  # one more tells that there are more
-    return f"({match}) m JOIN {ENTRY_TABLE} e ON e.id = m.entry_id", params, cap
+    if order != "relevance":
+        if _more_than(query.words, tokens, examined):
+            state["capped"] = True
+        return f"({match}) m JOIN {ENTRY_TABLE} e ON e.id = m.entry_id", params, None, None
+    cap = _at_least_a_page(query, ranked)
+    match = f"SELECT * FROM ({match}) ranked LIMIT {cap + 1}"  # one more tells that there are more
+    source = f"({match}) m JOIN {ENTRY_TABLE} e ON e.id = m.entry_id"
+    return source, params, cap, lambda: _more_than(query.words, tokens, examined)
 
 
 def _at_least_a_page(query: ServiceQuery, count: int) -> int:
@@ -490,12 +512,12 @@ def _select(score: str, source: str, where: str, ordering: str, *, counted: bool
 def _everywhere(query: ServiceQuery, state: dict[str, Any]) -> _Statement:
     """Words without a place: every matching service, located or online (the first matches only)."""
     sql = _filters(query)
-    source, params, cap = _text_source(
+    source, params, cap, examined_all = _text_source(
         query, [], query.order, sql, state, examined=TEXT_MATCH_CAP, ranked=RANKED_MATCH_CAP
     )
     ordering = "m.score DESC" if query.order == "relevance" else "e.name_key"
     statement = _select("m.score", source, sql.where(), ordering, counted=cap is not None)
-    return _Statement(statement, params + sql.params, ranked=cap)
+    return _Statement(statement, params + sql.params, ranked=cap, examined_all=examined_all)
 
 
 def _hit(row: tuple[Any, ...]) -> Hit:

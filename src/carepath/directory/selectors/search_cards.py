@@ -1,6 +1,8 @@
 """What a result card shows: the ten-dimension facts of each service found, read for one page at once.
 
-A fixed number of queries per page (one per table) whatever the number of results.
+Two plain SQL queries per page whatever the number of results: the services with their search
+entries and organisations, then their schedules, languages, phones and costs together. The labels
+a card shows are translated once per page and language, not once per card.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ import datetime as dt
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
@@ -77,15 +79,24 @@ class ServiceCard:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _(message: str) -> str:
-    """`gettext`, remembered per language: a page of cards asks for the same few labels a hundred times."""
-    key = (get_language(), message)
-    found = _translations.get(key)
-    if found is None:
-        found = gettext(message)
-        if len(_translations) < REMEMBERED_TRANSLATIONS:  # codes from listings are not a closed set
-            _translations[key] = found
-    return found
+class _Labels:
+    """`gettext` in the page's language, remembered: a page of cards asks for the same few labels a
+    hundred times, and asking Django for the active language each time cost more than the rest."""
+
+    def __init__(self) -> None:
+        self.language = get_language()
+
+    def __call__(self, message: str) -> str:
+        key = (self.language, message)
+        found = _translations.get(key)
+        if found is None:
+            found = gettext(message)
+            if len(_translations) < REMEMBERED_TRANSLATIONS:  # codes from listings are not a closed set
+                _translations[key] = found
+        return found
+
+    def support_types(self) -> dict[str, str]:
+        return {value: str(label) for value, label in SupportType.choices}
 
 
 def _money(amount: Decimal | None, currency: str) -> str:
@@ -94,7 +105,7 @@ def _money(amount: Decimal | None, currency: str) -> str:
     return f"{amount.normalize():f} {currency}".strip()
 
 
-def _cost_line(row: dict[str, Any]) -> str:
+def _cost_line(row: dict[str, Any], _: _Labels) -> str:
     option = str(row["option"] or _("Cost"))
     amount = _money(row["amount"], str(row["currency"] or ""))
     if row["amount"] is not None and row["amount"] == 0:
@@ -103,7 +114,7 @@ def _cost_line(row: dict[str, Any]) -> str:
     return " — ".join(part for part in (f"{option}: {amount}" if amount else option, details) if part)
 
 
-def _credentials(service: dict[str, Any]) -> list[str]:
+def _credentials(service: dict[str, Any], _: _Labels) -> list[str]:
     lines = []
     if service["licence_type"]:
         body = f" ({service['licensing_body']})" if service["licensing_body"] else ""
@@ -117,7 +128,7 @@ def _credentials(service: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _capacity(available: int | None) -> str:
+def _capacity(available: int | None, _: _Labels) -> str:
     if available is None:
         return ""
     if available <= 0:
@@ -131,7 +142,7 @@ class _Entry(NamedTuple):
     online: bool
     modalities: str
     hours_24_7: bool
-    open_windows: Any
+    open_windows: Any  # as stored (SQLite: JSON text), read only when a time was asked about
     capacity_available: int | None
     last_checked: dt.date | None
 
@@ -141,9 +152,10 @@ def _open_at(entry: _Entry, moment: dt.datetime | None) -> bool | None:
         return None
     if entry.hours_24_7:
         return True
-    if entry.open_windows is None:
+    windows = _json(entry.open_windows)
+    if windows is None:
         return None
-    return hours.is_open(hours.decode(entry.open_windows), moment)
+    return hours.is_open(hours.decode(windows), moment)
 
 
 SERVICE_FIELDS = (
@@ -198,38 +210,69 @@ def _services(ids: list[str]) -> dict[str, tuple[dict[str, Any], str, _Entry]]:
                 service[name] = _json(service[name])
             service["crisis_capable"] = _flag(service["crisis_capable"])
             online, modalities, all_hours, windows, capacity, checked = row[len(SERVICE_FIELDS) + 1 :]
-            entry = _Entry(
-                bool(online), modalities, bool(all_hours), _json(windows), capacity, _date(checked)
-            )
+            entry = _Entry(bool(online), modalities, bool(all_hours), windows, capacity, _date(checked))
             found[service["id"]] = (service, row[len(SERVICE_FIELDS)] or "", entry)
     return found
 
 
-def _details(ids: list[str]) -> tuple[dict[str, list[str]], dict[str, list[str]], dict[str, str]]:
-    """Schedules' descriptions, languages and the first phone number of each service, in one query."""
-    parts = [
-        (Schedule, "description", "''"),
-        (Language, "name", "code"),
-        (Phone, "number", "''"),
-    ]
+class _Details(NamedTuple):
+    schedules: dict[str, list[str]]  # the schedules' descriptions
+    languages: dict[str, list[str]]
+    phones: dict[str, str]  # the first number
+    costs: dict[str, list[str]]  # one line per cost option, cheapest first
+
+
+# The details' tables, each as (kind, service_id, three texts, amount, id) for one UNION ALL query.
+# Costs come first: PostgreSQL types a UNION's columns pair by pair from the left, and a NULL
+# amount in the first two branches would make the column text, which a numeric amount cannot join.
+DETAIL_PARTS = (
+    (CostOption, "option, currency, amount_description, amount"),
+    (Schedule, "description, '', '', NULL"),
+    (Language, "name, code, '', NULL"),
+    (Phone, "number, '', '', NULL"),
+)
+COST, SCHEDULE, LANGUAGE, PHONE = range(len(DETAIL_PARTS))
+_AMOUNT = CostOption._meta.get_field("amount")
+_AMOUNT_PLACES = Decimal(1).scaleb(-(_AMOUNT.decimal_places or 0))
+_AMOUNT_CONTEXT = Context(prec=_AMOUNT.max_digits)  # the field's own context, as the ORM quantizes
+_SQLITE_DECIMALS = Context(prec=15)  # as Django's SQLite backend reads a decimal stored as a number
+
+
+def _amount(value: Any) -> Decimal | None:
+    """The amount as the ORM gives it: SQLite hands a decimal column back as an int or a float."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    return _SQLITE_DECIMALS.create_decimal_from_float(value).quantize(_AMOUNT_PLACES, context=_AMOUNT_CONTEXT)
+
+
+def _details(ids: list[str], _: _Labels) -> _Details:
+    """Schedules, languages, the first phone number and the costs of each service, in one query."""
     sql = " UNION ALL ".join(
-        f"SELECT {kind}, service_id, {first}, {second}, id FROM {model._meta.db_table} "  # noqa: S608
+        f"SELECT {kind}, service_id, {columns}, id FROM {model._meta.db_table} "  # noqa: S608 (names from the models)
         f"WHERE service_id IN ({_marks(ids)})"
-        for kind, (model, first, second) in enumerate(parts)
+        for kind, (model, columns) in enumerate(DETAIL_PARTS)
     )
-    schedules: dict[str, list[str]] = defaultdict(list)
-    languages: dict[str, list[str]] = defaultdict(list)
-    phones: dict[str, str] = {}
+    found = _Details(defaultdict(list), defaultdict(list), {}, defaultdict(list))
     with connection.cursor() as cursor:
-        cursor.execute(f"{sql} ORDER BY 1, 5", ids * len(parts))
-        for kind, service_id, first, second, _id in cursor.fetchall():
-            if kind == 0 and first:
-                schedules[service_id].append(first)
-            elif kind == 1:
-                languages[service_id].append(first or second)
-            elif kind == 2:
-                phones.setdefault(service_id, first)
-    return schedules, languages, phones
+        # Costs by amount then id (the ORM's order_by("amount", "id"): NULLs where the engine puts them).
+        cursor.execute(f"{sql} ORDER BY 1, 6, 7", ids * len(DETAIL_PARTS))
+        for kind, service_id, first, second, third, amount, _id in cursor.fetchall():
+            if kind == SCHEDULE:
+                if first:
+                    found.schedules[service_id].append(first)
+            elif kind == LANGUAGE:
+                found.languages[service_id].append(first or second)
+            elif kind == PHONE:
+                found.phones.setdefault(service_id, first)
+            else:
+                row = {
+                    "option": first,
+                    "currency": second,
+                    "amount_description": third,
+                    "amount": _amount(amount),
+                }
+                found.costs[service_id].append(_cost_line(row, _))
+    return found
 
 
 def result_cards(
@@ -238,13 +281,12 @@ def result_cards(
     ids = [hit.service_id for hit in hits]
     if not ids:
         return []
+    _ = _Labels()
     services = _services(ids)
-    costs: dict[str, list[str]] = defaultdict(list)
-    cost_fields = ("service_id", "option", "amount", "currency", "amount_description")
-    for row in CostOption.objects.filter(service_id__in=ids).order_by("amount", "id").values(*cost_fields):
-        costs[row["service_id"]].append(_cost_line(row))
-    schedules, languages, phones = _details(ids)
+    details = _details(ids, _)
     topic_labels = lived_experience_topics()
+    support_labels = _.support_types()
+    modality_labels = {f"|{code}|": _(label) for code, label in MODALITY_LABELS.items()}
     cards = []
     for hit in hits:
         if hit.service_id not in services:  # changed since the search ran: leave it out
@@ -258,26 +300,26 @@ def result_cards(
                 organization_name=organization_name,
                 description=_shortened(service["description"]),
                 support_type=kind,
-                support_type_label=str(SupportType(kind).label) if kind else _("Not stated"),
+                support_type_label=support_labels.get(kind, kind) if kind else _("Not stated"),
                 url=_web_address(service["url"]),
                 email=service["email"],
-                phone=phones.get(hit.service_id, ""),
+                phone=details.phones.get(hit.service_id, ""),
                 distance_km=None if hit.distance_km is None else round(hit.distance_km, 1),
                 online=entry.online,
-                modalities=[_(MODALITY_LABELS[m]) for m in MODALITY_LABELS if f"|{m}|" in entry.modalities],
-                languages=languages[hit.service_id],
+                modalities=[label for bar, label in modality_labels.items() if bar in entry.modalities],
+                languages=details.languages[hit.service_id],
                 topics=[topic_labels.get(code, code) for code in service["lived_experience_topics"] or ()],
-                credentials=_credentials(service),
+                credentials=_credentials(service, _),
                 confidentiality_policy=service["confidentiality_policy"],
                 confidentiality_limits=[
                     _(CONFIDENTIALITY_LIMIT_LABELS.get(code, code))
                     for code in service["confidentiality_limits"] or ()
                 ],
-                costs=costs[hit.service_id],
-                hours=schedules[hit.service_id],
+                costs=details.costs[hit.service_id],
+                hours=details.schedules[hit.service_id],
                 hours_24_7=entry.hours_24_7,
                 open_at_time=_open_at(entry, moment),
-                capacity=_capacity(entry.capacity_available),
+                capacity=_capacity(entry.capacity_available, _),
                 crisis_capable=service["crisis_capable"],
                 last_checked=entry.last_checked,
                 stale=is_stale(entry.last_checked, today, stale_after_days),

@@ -151,7 +151,8 @@ def services_touched_by(changed: Mapping[str, Collection[str]]) -> set[str]:
     """The services whose search rows a change to these records (HSDS table -> ids) may alter.
 
     A service is described by its own row, the rows that name it (schedules, languages, costs,
-    capacities), the places it is offered at (and their addresses) and its organisation's name.
+    capacities), the places it is offered at (and their addresses), its organisation's name, and
+    the countries of its organisation's locations (where an online service is offered).
     """
     touched = set(changed.get("service", ()))
     for table in ("schedule", "language", "cost_option", "service_capacity", "service_at_location"):
@@ -161,5 +162,6 @@ def services_touched_by(changed: Mapping[str, Collection[str]]) -> set[str]:
     locations = set(changed.get("location", ())) | _linked(Address, "location_id", changed.get("address", ()))
     touched |= _linked(ServiceAtLocation, "service_id", at_locations)
     touched |= _linked(ServiceAtLocation, "service_id", locations, by="location_id")
-    touched |= _linked(Service, "id", changed.get("organization", ()), by="organization_id")
+    organizations = set(changed.get("organization", ())) | _linked(Location, "organization_id", locations)
+    touched |= _linked(Service, "id", organizations, by="organization_id")
     return touched

@@ -68,9 +68,23 @@ def insert_records(table: str, rows: Sequence[Mapping[str, Any]]) -> int:
         raise ApplicationError("bulk HSDS inserts must run inside the transaction of the whole load")
     if not rows:
         return 0
+    return insert_prepared(table, prepared_rows(table, rows))
+
+
+def prepared_rows(table: str, rows: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
+    """The parameters `insert_prepared` takes for these new records: work that needs no database,
+    so the import's reading process can do it while the writing process writes."""
+    make = _row_maker(_insert_plan(table).columns)
+    return [make(values) for values in rows]
+
+
+def insert_prepared(table: str, params: list[list[Any]]) -> int:
+    """Insert new records of one table given as `prepared_rows` made them; returns the count."""
+    if not connection.in_atomic_block:
+        raise ApplicationError("bulk HSDS inserts must run inside the transaction of the whole load")
+    if not params:
+        return 0
     plan = _insert_plan(table)
-    make = _row_maker(plan.columns)
-    params = [make(values) for values in rows]
     try:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":

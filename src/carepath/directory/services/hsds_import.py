@@ -12,6 +12,9 @@ the directory in one query (none for a table that is empty), the new records are
 changed ones rewritten with prepared statements run by `executemany` (`hsds_bulk`), and unchanged
 records are not touched. The stored fields are read with plain SQL (`selectors.raw_rows`), and on
 SQLite the whole import runs with a larger page cache (`bulk_load_session`).
+
+`carepath import-hsds` goes through `hsds_pipeline.import_hsds_path`, which writes with the same
+functions (`write_table_chunk`, `record_imported`) while another process is still reading.
 """
 
 from __future__ import annotations
@@ -119,15 +122,20 @@ def import_hsds(
         written = _write(records, outcome, progress, dry_run=dry_run)
         if not dry_run:
             # People's search follows the directory in the same transaction (services.search_index).
-            refresh_search_entries(written.services_before | services_touched_by(written.ids))
-            record_event(
-                actor=actor,
-                actor_label=actor_label,
-                action=AuditAction.HSDS_IMPORTED,
-                subject_type="directory",
-                details=_audit_details(outcome),
-            )
+            refresh_search_entries(written.services_to_refresh())
+            record_imported(outcome, actor=actor, actor_label=actor_label)
     return outcome
+
+
+def record_imported(outcome: ImportOutcome, *, actor: Any, actor_label: str) -> None:
+    """The audit event of an import, written in its transaction."""
+    record_event(
+        actor=actor,
+        actor_label=actor_label,
+        action=AuditAction.HSDS_IMPORTED,
+        subject_type="directory",
+        details=_audit_details(outcome),
+    )
 
 
 def _bad_origins(problems: list[Problem]) -> set[str]:
@@ -147,15 +155,19 @@ def _audit_details(outcome: ImportOutcome) -> dict[str, Any]:
 
 
 @dataclass
-class _Written:
+class Written:
     ids: dict[str, list[str]] = field(default_factory=dict)  # table -> ids inserted or updated
     services_before: set[str] = field(default_factory=set)  # services the updated records named before
+
+    def services_to_refresh(self) -> set[str]:
+        """The services whose search rows what was written may have changed."""
+        return self.services_before | services_touched_by(self.ids)
 
 
 def _write(
     records: list[ParsedRecord], outcome: ImportOutcome, progress: Progress | None, *, dry_run: bool
-) -> _Written:
-    written = _Written()
+) -> Written:
+    written = Written()
     by_table: dict[str, list[ParsedRecord]] = {}
     for record in records:
         by_table.setdefault(record.table, []).append(record)
@@ -166,16 +178,8 @@ def _write(
         known = has_records(table)
         created = updated = 0
         for start in range(0, len(table_records), WRITE_CHUNK):
-            chunk = table_records[start : start + WRITE_CHUNK]
-            fresh, changed = _sorted_out(table, chunk, known=known)
-            if not dry_run:
-                changed_ids = [str(fields["id"]) for fields in changed]
-                if changed_ids:  # a record that moves to another service leaves the old one to refresh
-                    written.services_before |= services_touched_by({table: changed_ids})
-                new_ids = [str(values["id"]) for values in fresh]
-                written.ids.setdefault(table, []).extend(new_ids + changed_ids)
-                insert_records(table, fresh)
-                update_records(table, changed, _written_fields(table))
+            chunk = [record.values for record in table_records[start : start + WRITE_CHUNK]]
+            fresh, changed = write_table_chunk(table, chunk, written, known=known, dry_run=dry_run)
             created, updated = created + len(fresh), updated + len(changed)
             done += len(chunk)
             if progress is not None:
@@ -186,25 +190,43 @@ def _write(
     return written
 
 
+def write_table_chunk(
+    table: str, chunk: list[dict[str, Any]], written: Written, *, known: bool, dry_run: bool = False
+) -> tuple[list[str], list[str]]:
+    """Insert the new records of a chunk of one table and rewrite the changed ones (unless a dry
+    run); `known`: the table had records before, so each id is looked up. Returns (new ids, changed ids)."""
+    fresh, changed = _sorted_out(table, chunk, known=known)
+    new_ids = [str(values["id"]) for values in fresh]
+    changed_ids = [str(fields["id"]) for fields in changed]
+    if not dry_run:
+        if changed_ids:  # a record that moves to another service leaves the old one to refresh
+            written.services_before |= services_touched_by({table: changed_ids})
+        written.ids.setdefault(table, []).extend(new_ids + changed_ids)
+        insert_records(table, fresh)
+        update_records(table, changed, _written_fields(table))
+    return new_ids, changed_ids
+
+
 def _record_id(record: ParsedRecord) -> str:
     return record.id
 
 
 def _sorted_out(
-    table: str, chunk: list[ParsedRecord], *, known: bool
+    table: str, chunk: list[dict[str, Any]], *, known: bool
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(values of the new records, fields of the known ones the import changes, with their id)."""
     names = compared_fields(table)
-    stored = fields_by_id(HSDS_MODELS[table], (record.id for record in chunk), names) if known else {}
+    stored = fields_by_id(HSDS_MODELS[table], (str(values["id"]) for values in chunk), names) if known else {}
     fresh, changed = [], []
-    for record in chunk:
-        before = stored.get(record.id)
+    for values in chunk:
+        record_id = str(values["id"])
+        before = stored.get(record_id)
         if before is None:
-            fresh.append(record.values)
+            fresh.append(values)
             continue
-        after = updated_fields(table, before, record.values)
+        after = updated_fields(table, before, values)
         if after != before:
-            after["id"] = record.id
+            after["id"] = record_id
             changed.append(after)
     if changed and table == "organization":
         now = timezone.now()  # Carepath's own bookkeeping: when the organisation last changed

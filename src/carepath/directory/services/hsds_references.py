@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 
 from carepath.directory.selectors.hsds import existing_ids, existing_ids_in_any_table
@@ -23,20 +24,67 @@ NOWHERE = "neither in this import nor in the directory"
 
 
 def reference_problems(records: Iterable[ParsedRecord], *, keep_unknown_references: bool) -> list[Problem]:
+    return outside_problems(outside_links(records), keep_unknown_references=keep_unknown_references)
+
+
+@dataclass(frozen=True)
+class OutsideLink:
+    """A link to a record that is not in the import: the directory must have it, or it is a problem.
+
+    Plain data (no record), so a reader in another process can hand it to the writer."""
+
+    table: str
+    file: str
+    where: str
+    origins: tuple[str, ...]
+    column: str
+    target_table: str | None  # None: a record of any table
+    target: str
+
+
+def outside_links(records: Iterable[ParsedRecord]) -> list[OutsideLink]:
+    """The links of these records that no record among them answers. Reads no database."""
     records = list(records)
     present: dict[str, set[str]] = defaultdict(set)
     for record in records:
         present[record.table].add(record.id)
-    links = [link for record in records for link in _links(record)]
-    known = _known_targets(links, present)
-    problems = []
-    for record, column, target_table, target in links:
-        if target not in known[target_table]:
-            problems.append(_problem(record, column, target_table, target, keep_unknown_references))
-    return problems
+    everywhere: set[str] | None = None
+    found = []
+    for record in records:
+        for column, target_table, target in _links(record):
+            if target_table is None:
+                if everywhere is None:
+                    everywhere = set().union(*present.values())
+                here = everywhere
+            else:
+                here = present[target_table]
+            if target not in here:
+                origins = tuple(sorted(record.origins))
+                found.append(
+                    OutsideLink(
+                        record.table, record.file, record.where, origins, column, target_table, target
+                    )
+                )
+    return found
 
 
-Link = tuple[ParsedRecord, str, str | None, str]  # record, column, target table (None: any), target id
+def outside_problems(links: Iterable[OutsideLink], *, keep_unknown_references: bool) -> list[Problem]:
+    """A problem for each of these links whose target the directory does not hold either."""
+    links = list(links)
+    wanted: dict[str | None, set[str]] = defaultdict(set)
+    for link in links:
+        wanted[link.target_table].add(link.target)
+    known = {
+        target_table: existing_ids_in_any_table(ids)
+        if target_table is None
+        else existing_ids(target_table, ids)
+        for target_table, ids in wanted.items()
+    }
+    return [
+        _problem(link, keep_unknown_references)
+        for link in links
+        if link.target not in known[link.target_table]
+    ]
 
 
 @cache
@@ -50,36 +98,18 @@ def _link_columns(table_name: str) -> tuple[tuple[str, str | None], ...]:
     return tuple(columns)
 
 
-def _links(record: ParsedRecord) -> list[Link]:
-    """Each link the record has, in the order of its table's columns."""
+def _links(record: ParsedRecord) -> list[tuple[str, str | None, str]]:
+    """(column, target table, target id) for each link the record has, in its table's column order."""
     values = record.values
     return [
-        (record, column, target_table, str(values[column]))
+        (column, target_table, str(values[column]))
         for column, target_table in _link_columns(record.table)
         if values.get(column)
     ]
 
 
-def _known_targets(links: list[Link], present: dict[str, set[str]]) -> dict[str | None, set[str]]:
-    """The ids each link may name: those in the import plus those already in the directory."""
-    wanted: dict[str | None, set[str]] = defaultdict(set)
-    for _record, _column, target_table, target in links:
-        wanted[target_table].add(target)
-    known: dict[str | None, set[str]] = {}
-    everywhere: set[str] = set().union(*present.values()) if present else set()
-    for target_table, ids in wanted.items():
-        if target_table is None:
-            known[None] = (ids & everywhere) | existing_ids_in_any_table(ids - everywhere)
-        else:
-            here = present[target_table]
-            known[target_table] = (ids & here) | existing_ids(target_table, ids - here)
-    return known
-
-
-def _problem(
-    record: ParsedRecord, column: str, target_table: str | None, target: str, keep_unknown_references: bool
-) -> Problem:
-    text = f"names {target_table or 'record'} '{target}', which is {NOWHERE}"
-    if column in TABLES[record.table].links and not keep_unknown_references:
-        return Problem(record.file, record.where, column, text, origins=tuple(sorted(record.origins)))
-    return Problem(record.file, record.where, column, text + "; kept as given", Severity.WARNING)
+def _problem(link: OutsideLink, keep_unknown_references: bool) -> Problem:
+    text = f"names {link.target_table or 'record'} '{link.target}', which is {NOWHERE}"
+    if link.column in TABLES[link.table].links and not keep_unknown_references:
+        return Problem(link.file, link.where, link.column, text, origins=link.origins)
+    return Problem(link.file, link.where, link.column, text + "; kept as given", Severity.WARNING)

@@ -63,17 +63,18 @@ Progress = Callable[[int], None]
 Windows = Callable[[list[dict[str, Any]]], list[list[int]] | None]
 
 
-def refresh_search_entries(service_ids: Iterable[str]) -> int:
+def refresh_search_entries(service_ids: Iterable[str], windows_of: Windows | None = None) -> int:
     """Rebuild these services' search rows; returns how many are indexed.
 
     Call inside the transaction of the change, so the index and the directory change together.
+    `windows_of` (from `windows_memo`) lets calls in one transaction share opening windows worked out.
     """
     if not connection.in_atomic_block:
         raise ApplicationError("the search index must change in the transaction of the change it follows")
     ids = sorted(set(service_ids))  # in id order, as a rebuild indexes them
     indexed = 0
     unlisted = UnlistedEntry.objects.exists()  # none yet (a first import): nothing to forget
-    windows_of = _windows_memo(_default_offset_minutes())
+    windows_of = windows_of or windows_memo()
     for start in range(0, len(ids), CHUNK):
         indexed += _replace(ids[start : start + CHUNK], windows_of, unlisted=unlisted)
     return indexed
@@ -192,6 +193,11 @@ def _modalities(item: ServiceFacts) -> set[str]:
 
 def _whole(value: Decimal | None) -> int | None:
     return None if value is None else int(value)
+
+
+def windows_memo() -> Windows:
+    """A memo of opening windows for the directory's time zone, to share between refreshes."""
+    return _windows_memo(_default_offset_minutes())
 
 
 def _windows_memo(offset: int) -> Windows:

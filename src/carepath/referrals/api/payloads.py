@@ -17,8 +17,21 @@ from carepath.errors import FieldProblem
 from carepath.referrals import selectors
 from carepath.referrals.models import HandOff, Referral
 from carepath.referrals.selectors import ContactLine
+from carepath.sharing.selectors.confidentiality import AskTarget
 from carepath_core.errors import InvalidData
 from carepath_core.referrals import Side, Snapshot, allowed_actions, snapshot_document
+
+
+class BeforeAskingOut(Schema):
+    kind: str
+    profile: int
+    name: str
+    own_statement: str | None  # a peer supporter's own confidentiality statement, if written
+    service: str | None  # None: the supporter's profile links no directory service
+    organisation: str | None
+    confidentiality_policy: str | None
+    confidentiality_limits: list[str]  # in words, in the order the service lists them
+    published: bool  # False: the service publishes neither; say so to the person
 
 
 class ChangeOut(Schema):
@@ -124,4 +137,19 @@ def hand_off_payload(
         "asked_at": hand_off.asked_at,
         "would_share": snapshot_document(shown) if shown is not None else None,
         "fingerprint": fingerprint,
+    }
+
+
+def before_asking_payload(target: AskTarget) -> dict[str, Any]:
+    notice = target.notice
+    return {
+        "kind": target.kind,
+        "profile": target.profile_id,
+        "name": target.name,
+        "own_statement": target.own_statement or None,
+        "service": notice.service_name or None,
+        "organisation": notice.organisation_name or None,
+        "confidentiality_policy": notice.policy or None,
+        "confidentiality_limits": list(notice.limits),
+        "published": notice.published,
     }

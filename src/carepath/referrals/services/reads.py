@@ -7,10 +7,11 @@ person's access log can tell them who looked at their relationship and whether n
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from carepath.audit.models import AuditAction
-from carepath.audit.services import record_read
+from carepath.audit.services import NewEvent, record_read, record_reads
 from carepath.referrals.models import Referral
 
 
@@ -39,7 +40,25 @@ def record_contact_log_read(*, actor: Any, referral: Referral, contact_lines: in
 
 
 def record_referral_read(*, actor: Any, referral: Referral) -> None:
-    """The referral's status and history without its contact log (the API's one referral, or a list)."""
+    """The referral's status and history without its contact log (the API's one referral)."""
     record_read(
         actor=actor, action=AuditAction.REFERRAL_VIEWED, subject_type="referral", subject_id=referral.pk
+    )
+
+
+def record_list_read(*, actor: Any, referrals: Iterable[Referral], listed_on: str) -> None:
+    """A list that showed these referrals (their status and the other side's name): one event each,
+    as if each had been opened, written together in a fixed number of queries however long the list.
+    `listed_on` names the list ("support", "supporting", "api") so the trail tells it from a single read."""
+    record_reads(
+        actor=actor,
+        events=[
+            NewEvent(
+                AuditAction.REFERRAL_VIEWED,
+                subject_type="referral",
+                subject_id=referral.pk,
+                details={"list": listed_on},
+            )
+            for referral in referrals
+        ],
     )

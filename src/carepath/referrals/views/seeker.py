@@ -17,7 +17,7 @@ from carepath import policy
 from carepath.errors import FieldProblem, NotPermitted
 from carepath.referrals import selectors
 from carepath.referrals.forms import EndForm, show_refusal
-from carepath.referrals.services import hand_offs, referrals
+from carepath.referrals.services import hand_offs, reads, referrals
 from carepath.referrals.views.context import (
     hand_off_or_404,
     referral_or_404,
@@ -38,8 +38,11 @@ def my_support(request: HttpRequest) -> HttpResponse:
 
 
 def _support_page(request: HttpRequest, refusal: str = "", status: int = 200) -> HttpResponse:
+    found = selectors.referrals_of_person(request.user)
+    # The person's own list is recorded like their own single referral page (docs/security.md).
+    reads.record_list_read(actor=request.user, referrals=found, listed_on="support")
     context = {
-        "referrals": selectors.referrals_of_person(request.user),
+        "referrals": found,
         "waiting_hand_offs": selectors.hand_offs_waiting_for(request.user),
         "professionals": selectors.professionals_taking_referrals(),
         "asked_professionals": selectors.asked_professional_ids(request.user),

@@ -17,8 +17,10 @@ from carepath import policy
 from carepath.errors import FieldProblem, NotPermitted
 from carepath.referrals import selectors
 from carepath.referrals.forms import ContactForm, DeclineForm, EndForm, HandOffForm, show_refusal
-from carepath.referrals.services import contacts, hand_offs, referrals
+from carepath.referrals.services import contacts, hand_offs, reads, referrals
 from carepath.referrals.views.context import referral_or_404, relationship_context, sentence, shown_snapshot
+from carepath.sharing import services as sharing
+from carepath.sharing.scopes import SCOPE_LABELS
 from carepath_core.errors import DomainError, InvalidData
 from carepath_core.referrals import HandOffStatus, Side, Status, SupportKind, allowed_actions
 from carepath_core.roles import Role
@@ -33,6 +35,7 @@ def people(request: HttpRequest) -> HttpResponse:
 
 def _people_page(request: HttpRequest, refusal: str = "", status: int = 200) -> HttpResponse:
     found = selectors.referrals_of_supporter(request.user)
+    reads.record_list_read(actor=request.user, referrals=found, listed_on="supporting")
     is_peer = getattr(request.user, "role", "") == Role.PEER_SUPPORTER.value
     kind = SupportKind.PEER if is_peer else SupportKind.PROFESSIONAL
     context = {
@@ -68,6 +71,9 @@ def _detail_page(request: HttpRequest, referral: Any, status: int = 200, **forms
         refusal=forms.get("refusal", ""),
         can_hand_off=policy.can_ask_for_hand_off(user, referral),
         can_see_shared=policy.can_view_shared_snapshot(user, referral),
+        shared_scopes=[
+            str(SCOPE_LABELS[scope]) for scope in sharing.scopes_shared_with(actor=user, referral=referral)
+        ],
     )
     if context["can_hand_off"]:
         earlier = selectors.hand_offs_of(referral)

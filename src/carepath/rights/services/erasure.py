@@ -28,6 +28,7 @@ from carepath.rights.erasure_context import ErasureContext
 from carepath.rights.erasure_steps import name_pattern
 from carepath.rights.registry import Erasure, Source, installed_sources
 from carepath.web.throttling import WINDOW_SECONDS
+from carepath_core.matching.experience_text import forget_recent_texts
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ def erase_account(*, actor: Any, account: Any, password: str) -> ErasureReport:
             details={"rows": counts},
         )
     cache.delete_many(cache_keys)
+    forget_recent_texts()
     return ErasureReport(account.pk, counts)
 
 

@@ -1,5 +1,7 @@
-"""Template tags: a service's confidentiality notice beside every "ask for contact" button, and the
-link from a supporter's referral page to what the person shares with them."""
+"""Template tags: a service's confidentiality notice beside every "ask for contact" button.
+
+(Which scopes a person shares with a supporter is not a tag: telling the supporter is a read of the
+person's consent, recorded by `sharing.services.scopes_shared_with` from the page's view.)"""
 
 from __future__ import annotations
 
@@ -7,8 +9,6 @@ from typing import Any
 
 from django import template
 
-from carepath import policy
-from carepath.sharing.scopes import SCOPE_LABELS, Scope
 from carepath.sharing.selectors.confidentiality import (
     ConfidentialityNotice,
     notice_of_service,
@@ -35,14 +35,3 @@ def notice_for(notices: Any, profile_id: Any) -> ConfidentialityNotice:
 def confidentiality_of(service: Any) -> ConfidentialityNotice:
     """The notice of a service already read with its profile (no query of its own)."""
     return notice_of_service(service, with_organisation=False)
-
-
-@register.simple_tag(takes_context=True)
-def shared_with_viewer(context: Any, referral: Any) -> list[str]:
-    """What the person in `referral` shares with the signed-in supporter now, by name; empty when
-    nothing (so the page offers no link). Reading names of scopes is not reading the records."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is None or not policy.can_open_shared_records(user, referral):
-        return []
-    return [str(SCOPE_LABELS[s]) for s in Scope if policy.can_see_shared(user, referral.person, s)]

@@ -35,4 +35,7 @@ class Command(BaseCommand):
             raise CommandError(str(error), returncode=BAD_INPUT) from error
         if show is not None:
             self.stdout.write("")  # past the progress line
-        self.stdout.write(f"Backed up {summary.rows} rows of {summary.tables} tables to {path}.")
+        self.stdout.write(
+            f"Backed up {summary.rows} rows of {summary.tables} tables to {path}, "
+            f"signed with encryption key 1 (key id {summary.signed_by})."
+        )

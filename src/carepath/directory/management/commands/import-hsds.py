@@ -2,7 +2,8 @@
 
 PATH is a JSON file (one record, a list, or a page of a paged list), a folder of JSON files
 (such as `carepath export-hsds --format json`), or a Tabular Data Package (a folder of CSV
-files with datapackage.json, or the datapackage.json itself). All or nothing by default.
+files with datapackage.json, or the datapackage.json itself). All or nothing by default. A second
+process reads while this one writes (`services.hsds_pipeline`), except for --dry-run and --skip-invalid.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from carepath.directory.services.hsds_import import ImportOutcome, ImportRefused, import_hsds
-from carepath.interop.hsds_reader import garbage_collection_paused, read_hsds
+from carepath.directory.services.hsds_import import ImportOutcome, ImportRefused
+from carepath.directory.services.hsds_pipeline import import_hsds_path
+from carepath.interop.hsds_reader import garbage_collection_paused
 from carepath.interop.hsds_records import Problem
 from carepath.interop.hsds_tables import DOCUMENT_KINDS
 
@@ -44,9 +46,9 @@ class Command(BaseCommand):
         path = Path(options["path"])
         try:
             with garbage_collection_paused():
-                batch = read_hsds(path, options["kind"])
-                outcome = import_hsds(
-                    batch,
+                outcome = import_hsds_path(
+                    path,
+                    options["kind"],
                     actor_label="command line",
                     skip_invalid=options["skip_invalid"],
                     dry_run=options["dry_run"],
