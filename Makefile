@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test check test-sqlite test-postgres install install-dev browser lock demo clean
+.PHONY: run test check test-sqlite test-postgres test-embeddings install install-dev browser lock demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,17 @@ test-postgres: install-dev
 
 browser:
 	scripts/ensure-system-packages
+
+## make test-embeddings: the optional embeddings extra's own tests with the real sentence model, in a
+## separate environment (.venv-embeddings) so the main one keeps the lexical scorer. Needs torch's CPU
+## build (about 200 MB) from a package index or a local wheel; not part of `make test`.
+EMBED := .venv-embeddings/bin
+test-embeddings:
+	test -x $(EMBED)/python || $(PYTHON) -m venv .venv-embeddings
+	$(EMBED)/pip install --quiet -r requirements/dev.txt
+	$(EMBED)/pip install --quiet "torch==2.13.0" --extra-index-url https://download.pytorch.org/whl/cpu
+	$(EMBED)/pip install --quiet -e ".[embeddings]"
+	HF_HUB_OFFLINE=1 $(EMBED)/pytest -p no:cacheprovider -rs tests/integration/test_matching_experience_scorers.py
 
 ## make lock: re-pin exact versions after editing pyproject.toml
 lock: $(BIN)/python
