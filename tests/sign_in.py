@@ -24,6 +24,15 @@ def sign_in(client: Any, account: Any) -> None:
         _verify_session(client, account, device)
 
 
+def signed_in_client(account: Any) -> Any:
+    """A new test client signed in as `account` (`sign_in`)."""
+    from django.test import Client
+
+    client = Client()
+    sign_in(client, account)
+    return client
+
+
 def app_device_for(account: Any) -> Any | None:
     """The account's confirmed app device; one is made for roles that require two-factor sign-in."""
     from django_otp.plugins.otp_totp.models import TOTPDevice

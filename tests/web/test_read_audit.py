@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from carepath.audit.models import AuditAction, AuditEvent
@@ -15,15 +14,9 @@ from carepath.matching.models import PeerSupporterProfile
 from carepath.outcomes.services import start_episode
 from carepath.referrals.services import contacts
 from tests.referral_setup import active, ask_peer, keep_check_in, keep_plan, peer_profile
-from tests.sign_in import sign_in
+from tests.sign_in import signed_in_client
 
 pytestmark = pytest.mark.django_db
-
-
-def client_of(account: Any) -> Client:
-    client = Client()
-    sign_in(client, account)
-    return client
 
 
 def reads_after(since: int) -> list[AuditEvent]:
@@ -55,7 +48,7 @@ def relationship(personas: dict[str, Any]) -> Any:
 def test_the_safety_plan_page_records_a_read_without_the_plan_text(personas: dict[str, Any]) -> None:
     seeker = personas["help_seeker"]
     plan = keep_plan(seeker)
-    client = client_of(seeker)  # signing in is itself recorded, before the read
+    client = signed_in_client(seeker)  # signing in is itself recorded, before the read
     since = last_sequence()
     assert client.get("/safety-plan/").status_code == 200
     [event] = reads_after(since)
@@ -69,7 +62,7 @@ def test_the_safety_plan_page_records_a_read_without_the_plan_text(personas: dic
 
 
 def test_no_plan_no_read(personas: dict[str, Any]) -> None:
-    client = client_of(personas["help_seeker"])
+    client = signed_in_client(personas["help_seeker"])
     since = last_sequence()
     assert client.get("/safety-plan/").status_code == 200
     assert reads_after(since) == []
@@ -78,7 +71,7 @@ def test_no_plan_no_read(personas: dict[str, Any]) -> None:
 def test_the_supporter_reading_notes_is_recorded_and_shown_in_the_persons_access_log(
     personas: dict[str, Any], relationship: Any
 ) -> None:
-    peer = client_of(personas["peer_supporter"])
+    peer = signed_in_client(personas["peer_supporter"])
     since = last_sequence()
     assert peer.get(f"/supporting/{relationship.pk}/").status_code == 200
     event, consent = reads_after(since)  # the page also tells the peer what the person shares
@@ -87,7 +80,7 @@ def test_the_supporter_reading_notes_is_recorded_and_shown_in_the_persons_access
     assert event.details == {"contact_lines": 1, "notes": True}
     assert "Talked it over" not in str(event.details)
 
-    log = client_of(personas["help_seeker"]).get("/accounts/me/access-log/")
+    log = signed_in_client(personas["help_seeker"]).get("/accounts/me/access-log/")
     body = log.content.decode()
     assert log.status_code == 200 and "Notes viewed" in body and personas["peer_supporter"].username in body
 
@@ -95,7 +88,7 @@ def test_the_supporter_reading_notes_is_recorded_and_shown_in_the_persons_access
 def test_the_api_records_each_referral_and_contact_log_read(
     personas: dict[str, Any], relationship: Any
 ) -> None:
-    seeker = client_of(personas["help_seeker"])
+    seeker = signed_in_client(personas["help_seeker"])
     since = last_sequence()
     assert seeker.get("/api/v1/referrals").status_code == 200
     assert seeker.get(f"/api/v1/referrals/{relationship.pk}").status_code == 200
@@ -110,7 +103,7 @@ def test_the_api_records_each_referral_and_contact_log_read(
 
 
 def test_a_refused_read_records_nothing_and_answers_404(personas: dict[str, Any], relationship: Any) -> None:
-    outsider = client_of(personas["other_help_seeker"])
+    outsider = signed_in_client(personas["other_help_seeker"])
     since = last_sequence()
     assert outsider.get(f"/support/{relationship.pk}/").status_code == 404
     assert outsider.get(f"/api/v1/referrals/{relationship.pk}/contacts").status_code == 404
@@ -121,7 +114,7 @@ def test_check_in_history_and_episode_pages_record_reads(personas: dict[str, Any
     seeker = personas["help_seeker"]
     keep_check_in(seeker)
     episode = start_episode(person=seeker, pathway="peer", started_on=dt.date(2026, 11, 1))
-    client = client_of(seeker)
+    client = signed_in_client(seeker)
     since = last_sequence()
     assert client.get("/check-in/history/").status_code == 200
     assert client.get(f"/progress/{episode.pk}/").status_code == 200
@@ -139,7 +132,7 @@ def test_the_supporters_list_records_each_referral_it_shows_and_the_person_sees_
 ) -> None:
     peer_account = personas["peer_supporter"]
     second = ask_peer(make_account("second-person"), PeerSupporterProfile.objects.get(user=peer_account))
-    peer = client_of(peer_account)
+    peer = signed_in_client(peer_account)
     since = last_sequence()
     assert peer.get("/supporting/").status_code == 200
     events = reads_after(since)
@@ -149,16 +142,18 @@ def test_the_supporters_list_records_each_referral_it_shows_and_the_person_sees_
     }
     assert {(e.actor_id, str(e.details)) for e in events} == {(peer_account.pk, "{'list': 'supporting'}")}
 
-    log = client_of(personas["help_seeker"]).get("/accounts/me/access-log/").content.decode()
+    log = signed_in_client(personas["help_seeker"]).get("/accounts/me/access-log/").content.decode()
     assert "Referral viewed" in log and peer_account.username in log
-    other_log = client_of(personas["other_help_seeker"]).get("/accounts/me/access-log/").content.decode()
+    other_log = (
+        signed_in_client(personas["other_help_seeker"]).get("/accounts/me/access-log/").content.decode()
+    )
     assert "Referral viewed" not in other_log  # someone with no referral there sees no read
 
 
 def test_the_persons_own_list_is_recorded_like_their_own_referral_page(
     personas: dict[str, Any], relationship: Any
 ) -> None:
-    seeker = client_of(personas["help_seeker"])
+    seeker = signed_in_client(personas["help_seeker"])
     since = last_sequence()
     assert seeker.get("/support/").status_code == 200
     [event] = reads_after(since)
@@ -171,7 +166,7 @@ def test_the_persons_own_list_is_recorded_like_their_own_referral_page(
 
 
 def test_an_empty_list_records_nothing(personas: dict[str, Any]) -> None:
-    peer = client_of(personas["peer_supporter"])
+    peer = signed_in_client(personas["peer_supporter"])
     since = last_sequence()
     assert peer.get("/supporting/").status_code == 200
     assert peer.get("/api/v1/referrals").json() == []
@@ -181,7 +176,7 @@ def test_an_empty_list_records_nothing(personas: dict[str, Any]) -> None:
 def test_the_api_list_records_the_supporters_reads_in_one_batch(
     personas: dict[str, Any], relationship: Any
 ) -> None:
-    peer = client_of(personas["peer_supporter"])
+    peer = signed_in_client(personas["peer_supporter"])
     since = last_sequence()
     assert [r["id"] for r in peer.get("/api/v1/referrals").json()] == [relationship.pk]
     [event] = reads_after(since)

@@ -8,13 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from carepath.audit.models import AuditAction, AuditEvent
 from carepath.sharing import services
 from carepath.sharing.recipients import RecipientKey
 from tests.sharing_setup import sharing_world
-from tests.sign_in import sign_in
+from tests.sign_in import signed_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -22,12 +21,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world(personas: dict[str, Any], make_account: Any) -> dict[str, Any]:
     return sharing_world(personas, make_account)
-
-
-def client_of(account: Any) -> Client:
-    client = Client()
-    sign_in(client, account)
-    return client
 
 
 def consent_reads() -> list[AuditEvent]:
@@ -42,7 +35,7 @@ def share_with_peer(world: dict[str, Any], scopes: list[str]) -> None:
 
 def test_the_persons_own_page_and_api_reads_are_recorded_with_counts_only(world: dict[str, Any]) -> None:
     share_with_peer(world, ["safety_plan"])
-    person = client_of(world["person"])
+    person = signed_in_client(world["person"])
     assert person.get("/sharing/").status_code == 200
     assert person.get("/api/v1/sharing").status_code == 200
     page, api = consent_reads()
@@ -59,7 +52,7 @@ def test_the_persons_own_page_and_api_reads_are_recorded_with_counts_only(world:
 
 
 def test_changing_a_choice_over_the_api_records_the_choices_it_answers_with(world: dict[str, Any]) -> None:
-    person = client_of(world["person"])
+    person = signed_in_client(world["person"])
     body = {"recipient": f"account:{world['peer'].pk}", "scopes": ["notes"]}
     answer = person.put("/api/v1/sharing", body, content_type="application/json")
     assert answer.status_code == 200
@@ -68,7 +61,7 @@ def test_changing_a_choice_over_the_api_records_the_choices_it_answers_with(worl
 
 
 def test_a_refused_change_on_the_page_still_records_the_choices_shown_again(world: dict[str, Any]) -> None:
-    person = client_of(world["person"])
+    person = signed_in_client(world["person"])
     refused = person.post("/sharing/", {"recipient": f"account:{world['peer'].pk}", "scopes": ["x"]})
     assert refused.status_code == 400
     assert len(consent_reads()) == 1
@@ -76,7 +69,7 @@ def test_a_refused_change_on_the_page_still_records_the_choices_shown_again(worl
 
 def test_a_supporter_told_what_is_shared_is_recorded_on_the_persons_account(world: dict[str, Any]) -> None:
     referral = world["referrals"]["peer"]
-    peer = client_of(world["peer"])
+    peer = signed_in_client(world["peer"])
     assert peer.get(f"/supporting/{referral.pk}/").status_code == 200  # nothing shared: also an answer
     share_with_peer(world, ["safety_plan", "notes"])
     assert "(Safety plan, Peer notes)" in peer.get(f"/supporting/{referral.pk}/").content.decode()
@@ -89,7 +82,7 @@ def test_a_supporter_told_what_is_shared_is_recorded_on_the_persons_account(worl
     assert nothing.details == {"referral": referral.pk, "scopes": []}
     assert some.details == {"referral": referral.pk, "scopes": ["safety_plan", "notes"]}
 
-    log = client_of(world["person"]).get("/accounts/me/access-log/").content.decode()
+    log = signed_in_client(world["person"]).get("/accounts/me/access-log/").content.decode()
     assert "Sharing choices viewed" in log and "Your choices of who can see what" in log
     assert world["peer"].shown_name in log
 
@@ -97,7 +90,7 @@ def test_a_supporter_told_what_is_shared_is_recorded_on_the_persons_account(worl
 def test_no_consent_is_read_for_someone_not_in_an_active_relationship(world: dict[str, Any]) -> None:
     share_with_peer(world, ["safety_plan"])
     services.withdraw_all(actor=world["person"])
-    coordinator, other = client_of(world["coordinator"]), client_of(world["other_person"])
+    coordinator, other = signed_in_client(world["coordinator"]), signed_in_client(world["other_person"])
     assert coordinator.get("/sharing/").status_code == 403
     assert coordinator.get("/api/v1/sharing").status_code == 403
     assert other.get(f"/supporting/{world['referrals']['peer'].pk}/").status_code == 404

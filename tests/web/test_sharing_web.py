@@ -16,7 +16,7 @@ from carepath.sharing import services
 from carepath.sharing.models import SharingChoice
 from carepath.sharing.recipients import RecipientKey
 from tests.sharing_setup import CLINICAL_NOTE, HARBOUR_POLICY, PEER_NOTE, harbour_key, sharing_world
-from tests.sign_in import sign_in
+from tests.sign_in import signed_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -24,12 +24,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world(personas: dict[str, Any], make_account: Any) -> dict[str, Any]:
     return sharing_world(personas, make_account)
-
-
-def client_of(account: Any) -> Client:
-    client = Client()
-    sign_in(client, account)
-    return client
 
 
 def share(world: dict[str, Any], viewer: str, scopes: list[str]) -> None:
@@ -41,8 +35,8 @@ def share(world: dict[str, Any], viewer: str, scopes: list[str]) -> None:
 def test_who_can_see_what_lists_each_recipient_with_nothing_ticked(world: dict[str, Any]) -> None:
     assert Client().get("/sharing/").status_code == 302  # to the log-in page
     for viewer in ("peer", "coordinator"):
-        assert client_of(world[viewer]).get("/sharing/").status_code == 403
-    body = client_of(world["person"]).get("/sharing/").content.decode()
+        assert signed_in_client(world[viewer]).get("/sharing/").status_code == 403
+    body = signed_in_client(world["person"]).get("/sharing/").content.decode()
     for name in ("Dana", "Lee", "Harbour", "Lighthouse"):
         assert f">{name}</h2>" in body
     assert f'value="account:{world["pro"].pk}"' in body and f'value="{harbour_key(world)}"' in body
@@ -50,7 +44,7 @@ def test_who_can_see_what_lists_each_recipient_with_nothing_ticked(world: dict[s
 
 
 def test_ticking_saves_the_choice_and_unticking_everything_withdraws(world: dict[str, Any]) -> None:
-    person = client_of(world["person"])
+    person = signed_in_client(world["person"])
     recipient = f"account:{world['pro'].pk}"
     response = person.post("/sharing/", {"recipient": recipient, "scopes": ["safety_plan", "notes"]})
     assert response.status_code == 302 and response["Location"].endswith(
@@ -64,7 +58,7 @@ def test_ticking_saves_the_choice_and_unticking_everything_withdraws(world: dict
 
 
 def test_bad_choices_are_refused_with_the_field_named(world: dict[str, Any], make_account: Any) -> None:
-    person = client_of(world["person"])
+    person = signed_in_client(world["person"])
     stranger = make_account("stranger", "professional")
     for data, words in (
         ({"recipient": "someone", "scopes": ["notes"]}, "Name a recipient as account:"),
@@ -86,19 +80,19 @@ def test_bad_choices_are_refused_with_the_field_named(world: dict[str, Any], mak
 def test_the_withdraw_all_button(world: dict[str, Any]) -> None:
     share(world, "peer", ["safety_plan"])
     share(world, "pro", ["notes"])
-    person = client_of(world["person"])
+    person = signed_in_client(world["person"])
     assert "Stop sharing anything with anyone" in person.get("/sharing/").content.decode()
     assert person.get("/sharing/withdraw-all/").status_code == 405
     response = person.post("/sharing/withdraw-all/", follow=True)
     assert "You now share nothing with anyone." in response.content.decode()
     assert all(not row.scopes for row in SharingChoice.objects.all())
-    assert client_of(world["peer"]).post("/sharing/withdraw-all/").status_code == 403
+    assert signed_in_client(world["peer"]).post("/sharing/withdraw-all/").status_code == 403
 
 
 def test_the_supporter_sees_only_what_is_shared_and_each_load_is_audited(world: dict[str, Any]) -> None:
     referral = world["referrals"]["peer"]
     url = f"/sharing/people/{referral.pk}/"
-    peer = client_of(world["peer"])
+    peer = signed_in_client(world["peer"])
     assert peer.get(url).status_code == 404  # nothing shared yet
     assert "shares with you" not in peer.get(f"/supporting/{referral.pk}/").content.decode()
     share(world, "peer", ["safety_plan"])
@@ -112,7 +106,7 @@ def test_the_supporter_sees_only_what_is_shared_and_each_load_is_audited(world: 
 
 def test_withdrawal_holds_from_the_very_next_request(world: dict[str, Any]) -> None:
     url = f"/sharing/people/{world['referrals']['peer'].pk}/"
-    peer, person = client_of(world["peer"]), client_of(world["person"])
+    peer, person = signed_in_client(world["peer"]), signed_in_client(world["person"])
     person.post("/sharing/", {"recipient": f"account:{world['peer'].pk}", "scopes": ["safety_plan"]})
     assert peer.get(url).status_code == 200
     person.post("/sharing/", {"recipient": f"account:{world['peer'].pk}"})
@@ -128,17 +122,19 @@ def test_hidden_pages_answer_404_not_403(world: dict[str, Any]) -> None:
     referral = world["referrals"]["peer"]
     url = f"/sharing/people/{referral.pk}/"
     for viewer in ("pro", "member", "outsider", "coordinator", "other_person", "person"):
-        assert client_of(world[viewer]).get(url).status_code == 404, viewer
-    assert client_of(world["peer"]).get("/sharing/people/999999/").status_code == 404
+        assert signed_in_client(world[viewer]).get(url).status_code == 404, viewer
+    assert signed_in_client(world["peer"]).get("/sharing/people/999999/").status_code == 404
     Referral.objects.filter(pk=referral.pk).update(status="ended")
-    assert client_of(world["peer"]).get(url).status_code == 404
+    assert signed_in_client(world["peer"]).get(url).status_code == 404
     assert not AuditEvent.objects.filter(action=AuditAction.SHARED_RECORD_VIEWED).exists()
 
 
 def test_a_professional_never_sees_clinical_notes_through_sharing(world: dict[str, Any]) -> None:
     share(world, "member", ["notes", "contact_details"])
     body = (
-        client_of(world["member"]).get(f"/sharing/people/{world['referrals']['member'].pk}/").content.decode()
+        signed_in_client(world["member"])
+        .get(f"/sharing/people/{world['referrals']['member'].pk}/")
+        .content.decode()
     )
     assert PEER_NOTE in body and CLINICAL_NOTE not in body
     assert "No email address on their account." in body
@@ -146,9 +142,9 @@ def test_a_professional_never_sees_clinical_notes_through_sharing(world: dict[st
 
 def test_the_referral_page_links_the_person_to_their_choices(world: dict[str, Any]) -> None:
     referral = world["referrals"]["pro"]
-    body = client_of(world["person"]).get(f"/support/{referral.pk}/").content.decode()
+    body = signed_in_client(world["person"]).get(f"/support/{referral.pk}/").content.decode()
     assert f'href="/sharing/#recipient-account-{world["pro"].pk}"' in body
-    assert 'href="/sharing/"' in client_of(world["person"]).get("/support/").content.decode()
+    assert 'href="/sharing/"' in signed_in_client(world["person"]).get("/support/").content.decode()
 
 
 # --- The API -------------------------------------------------------------------------------------
@@ -159,7 +155,7 @@ def put(client: Client, body: dict[str, Any]) -> Any:
 
 
 def test_the_person_lists_and_changes_choices_through_the_api(world: dict[str, Any]) -> None:
-    person = client_of(world["person"])
+    person = signed_in_client(world["person"])
     listed = person.get("/api/v1/sharing").json()
     assert {line["name"] for line in listed} == {"peer", "pro", "Dana", "Lee", "Harbour", "Lighthouse"}
     response = put(person, {"recipient": str(harbour_key(world)), "scopes": ["safety_plan"]})
@@ -172,12 +168,12 @@ def test_the_person_lists_and_changes_choices_through_the_api(world: dict[str, A
 
 
 def test_the_api_names_the_bad_field_and_refuses_supporters(world: dict[str, Any]) -> None:
-    person = client_of(world["person"])
+    person = signed_in_client(world["person"])
     bad = put(person, {"recipient": "nobody", "scopes": []})
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "recipient"
     bad = put(person, {"recipient": f"account:{world['pro'].pk}", "scopes": ["diary"]})
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "scopes"
-    peer = client_of(world["peer"])
+    peer = signed_in_client(world["peer"])
     assert peer.get("/api/v1/sharing").status_code == 403
     assert put(peer, {"recipient": f"account:{world['pro'].pk}", "scopes": []}).status_code == 403
     assert Client().get("/api/v1/sharing").status_code == 401
@@ -185,7 +181,7 @@ def test_the_api_names_the_bad_field_and_refuses_supporters(world: dict[str, Any
 
 def test_the_supporter_reads_what_is_shared_through_the_api(world: dict[str, Any]) -> None:
     url = f"/api/v1/sharing/people/{world['referrals']['pro'].pk}"
-    pro = client_of(world["pro"])
+    pro = signed_in_client(world["pro"])
     assert pro.get(url).status_code == 404
     share(world, "pro", ["screening_results", "safety_plan"])
     body = pro.get(url).json()
@@ -197,7 +193,7 @@ def test_the_supporter_reads_what_is_shared_through_the_api(world: dict[str, Any
     check_in = pro.get(f"/api/v1/assessments/{body['check_ins'][0]['id']}")
     assert check_in.status_code == 200 and check_in.json()["total"] == 16
     for viewer in ("peer", "coordinator", "other_person"):
-        assert client_of(world[viewer]).get(url).status_code == 404, viewer
+        assert signed_in_client(world[viewer]).get(url).status_code == 404, viewer
     share(world, "pro", [])
     assert pro.get(url).status_code == 404
     assert pro.get(f"/api/v1/assessments/{body['check_ins'][0]['id']}").status_code == 404
@@ -214,7 +210,7 @@ def test_asking_a_professional_shows_the_service_confidentiality_before_the_conf
     world_service = world["member"].professional_profile.service
     newcomer = make_account("newcomer", "professional", display_name="Noor")
     profile = professional_profile(newcomer, service=world_service)
-    person = client_of(world["other_person"])
+    person = signed_in_client(world["other_person"])
     listing = person.get("/support/").content.decode()
     at = listing.index(">Noor</p>")
     assert listing.index(HARBOUR_POLICY, at) < listing.index("Ask Noor to get in touch", at)
@@ -237,7 +233,7 @@ def test_asking_a_professional_shows_the_service_confidentiality_before_the_conf
 def test_without_a_linked_service_the_page_says_none_is_published(world: dict[str, Any]) -> None:
     peer_profile = world["peer"].peer_supporter_profile
     body = (
-        client_of(world["other_person"])
+        signed_in_client(world["other_person"])
         .get(f"/support/ask/?kind=peer&profile={peer_profile.pk}")
         .content.decode()
     )
@@ -245,7 +241,7 @@ def test_without_a_linked_service_the_page_says_none_is_published(world: dict[st
     assert "They have not written a confidentiality statement yet." in body
     lighthouse = world["outsider"].peer_supporter_profile
     body = (
-        client_of(world["other_person"])
+        signed_in_client(world["other_person"])
         .get(f"/support/ask/?kind=peer&profile={lighthouse.pk}")
         .content.decode()
     )
@@ -254,10 +250,10 @@ def test_without_a_linked_service_the_page_says_none_is_published(world: dict[st
 
 
 def test_asking_for_someone_unknown_is_404(world: dict[str, Any]) -> None:
-    person = client_of(world["other_person"])
+    person = signed_in_client(world["other_person"])
     for query in ("kind=peer&profile=999999", "kind=nurse&profile=1", "kind=peer", ""):
         assert person.get(f"/support/ask/?{query}").status_code == 404, query
-    assert client_of(world["peer"]).get("/support/ask/?kind=peer&profile=1").status_code == 403
+    assert signed_in_client(world["peer"]).get("/support/ask/?kind=peer&profile=1").status_code == 403
 
 
 def test_each_suggested_peer_card_shows_the_service_confidentiality_before_its_button(
@@ -275,7 +271,7 @@ def test_each_suggested_peer_card_shows_the_service_confidentiality_before_its_b
     profile.service = world["member"].professional_profile.service  # Harbour's service
     profile.save()
     matching_services.save_matching_wishes(actor=seeker, person=seeker, data=wishes)
-    body = client_of(seeker).get("/matches/").content.decode()
+    body = signed_in_client(seeker).get("/matches/").content.decode()
     card = body[body.index('id="supporter-' + str(profile.pk) + '"') :]
     assert (
         card.index(HARBOUR_POLICY)
