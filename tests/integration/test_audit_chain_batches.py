@@ -5,7 +5,6 @@ append at the same moment (PostgreSQL: threads on the head's row lock; SQLite: p
 from __future__ import annotations
 
 import io
-import os
 import subprocess
 import sys
 import threading
@@ -24,6 +23,7 @@ from carepath.audit.services import HEAD_ID, NewEvent, record_event, record_even
 from carepath.audit.verification import verify_chain
 from carepath.errors import ApplicationError
 from carepath_core.audit_chain import GENESIS_HASH
+from tests.child_process import embedded_sqlite_env
 from tests.integration.test_audit_chain_concurrency import CAREPATH_BIN, in_thread
 
 AWKWARD = {"float": 0.1 + 0.2, "big": 2**60, "text": 'é ✓ "quoted"', "tuple": (1, 2)}
@@ -182,12 +182,7 @@ for number in range(int(sys.argv[2])):
 def test_processes_writing_batches_to_one_sqlite_file_leave_one_unbroken_chain(tmp_path: Path) -> None:
     if connection.vendor != "sqlite":
         pytest.skip("this one is about SQLite files; PostgreSQL has the thread test above")
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY", "CAREPATH_ENV")}
-    env.update(
-        CAREPATH_VAR_DIR=str(tmp_path),
-        DATABASE_URL=f"sqlite:///{tmp_path / 'chain.sqlite3'}",
-        DJANGO_SETTINGS_MODULE="carepath.config.settings",
-    )
+    env = embedded_sqlite_env(tmp_path, "chain.sqlite3")
     run: Any = {"env": env, "capture_output": True, "text": True, "timeout": 300}
     assert subprocess.run([CAREPATH_BIN, "migrate", "audit", "--noinput"], check=False, **run).returncode == 0
     writers = [

@@ -7,7 +7,6 @@ SQLite: separate processes on one database file; BEGIN IMMEDIATE lets one writer
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import threading
@@ -23,6 +22,7 @@ from carepath.audit.models import AuditAction, AuditChainHead, AuditEvent
 from carepath.audit.services import HEAD_ID, record_event
 from carepath.audit.verification import verify_chain
 from carepath_core.audit_chain import GENESIS_HASH
+from tests.child_process import embedded_sqlite_env
 
 CAREPATH_BIN = str(Path(sys.executable).with_name("carepath"))
 
@@ -151,12 +151,7 @@ for number in range(int(sys.argv[2])):
 def test_processes_writing_one_sqlite_file_at_once_leave_one_unbroken_chain(tmp_path: Path) -> None:
     if connection.vendor != "sqlite":
         pytest.skip("this one is about SQLite files; PostgreSQL has the thread tests above")
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY", "CAREPATH_ENV")}
-    env.update(
-        CAREPATH_VAR_DIR=str(tmp_path),
-        DATABASE_URL=f"sqlite:///{tmp_path / 'chain.sqlite3'}",
-        DJANGO_SETTINGS_MODULE="carepath.config.settings",
-    )
+    env = embedded_sqlite_env(tmp_path, "chain.sqlite3")
     run: Any = {"env": env, "capture_output": True, "text": True, "timeout": 300}
     # Only the audit tables and what they depend on: enough for the writers, and much quicker.
     assert subprocess.run([CAREPATH_BIN, "migrate", "audit", "--noinput"], check=False, **run).returncode == 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -11,6 +10,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.child_process import embedded_sqlite_env
 
 CAREPATH_BIN = str(Path(sys.executable).with_name("carepath"))
 
@@ -23,9 +24,7 @@ def run(args: list[str], env: dict[str, str], timeout: float = 120) -> subproces
 
 @pytest.fixture
 def embedded_env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY", "CAREPATH_ENV")}
-    env.update(CAREPATH_VAR_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite3'}")
-    return env
+    return embedded_sqlite_env(tmp_path, "cli.sqlite3")
 
 
 def test_production_mode_refuses_a_development_secret(embedded_env: dict[str, str]) -> None:

@@ -8,13 +8,12 @@ import json
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from carepath.matching.models import MatchingWishes
 from carepath.referrals.models import ContactEntry, HandOff, StatusChange
 from carepath.safety.models import PLAN_STEPS, RiskFlag, SafetyPlan
 from tests.integration.test_encryption_at_rest import ENCRYPTED, canary, raw_values
+from tests.migration_steps import latest, migrate
 
 BEFORE_ENCRYPTION = [("safety", "0001_initial"), ("referrals", "0001_initial"), ("matching", "0001_initial")]
 SNAPSHOT = {
@@ -23,17 +22,6 @@ SNAPSHOT = {
     "plan_updated_on": "2026-11-01",
     "plan_steps": [{"step": "warning_signs", "written": True, "text": "CANARY shared step"}],
 }
-
-
-def migrate(targets: list[tuple[str, str]]) -> MigrationExecutor:
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor
-
-
-def latest() -> list[tuple[str, str]]:
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
 def write_plain_rows(old: Any) -> None:

@@ -8,28 +8,17 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from carepath.accounts import two_factor_services as services
 from carepath.accounts.models import User
 from carepath.accounts.two_factor_models import RecoveryCode, RecoveryCodeDevice
+from tests.migration_steps import latest, migrate
 
 BEFORE_HASHES = [("accounts", "0003_recovery_code_hashes"), ("otp_static", "0003_add_timestamps")]
 PLAIN_CODES = ["abcd2345", "efgh6723", "ijkl2233"]  # django-otp's format: 8 base32 characters
 MADE_AT = timezone.now() - dt.timedelta(days=40)
-
-
-def migrate(targets: list[tuple[str, str]]) -> MigrationExecutor:
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    return executor
-
-
-def latest() -> list[tuple[str, str]]:
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
 def write_plain_codes(old: Any) -> None:
