@@ -21,23 +21,14 @@ from carepath.accounts.models import User
 from carepath.audit.models import AuditAction, AuditEvent
 from carepath.backup.archive import SIGNATURE, DamagedBackup
 from carepath.backup.codec import Kind, TableDigest
-from carepath.backup.selectors import table_digest
 from carepath.backup.services import make_backup, restore_backup
 from carepath.backup.signature import SignatureRefused, signing_keys, verify
-from carepath.backup.tables import backed_up_tables
 from carepath.encryption.keys import new_key
 from carepath.matching.models import MatchingWishes
+from tests.integration.test_backup_file import digests
 
 SECRET = "the night shifts at the bakery"
 OLD_KEY, NEW_KEY, STRANGERS_KEY = new_key(), new_key(), new_key()
-
-
-def digests() -> dict[str, tuple[int, str]]:
-    found = {}
-    for table in backed_up_tables():
-        digest = table_digest(table)
-        found[table.name] = (digest.rows, digest.sha256)
-    return found
 
 
 def rewritten(source: Path, changes: dict[str, Callable[[bytes], bytes | None]]) -> Path:
