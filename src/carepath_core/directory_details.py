@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from carepath_core.search.costs import CostKind, summarise_costs
+from carepath_core.vocabulary.language_codes import search_language
 
 KIND_WORDS = {
     CostKind.FREE: "free",
@@ -86,13 +87,15 @@ def cost_problems(stored: Mapping[str, Any]) -> Problems:
 
 
 def filter_language(code: str) -> str:
-    """The language the search filter knows a service by: the code's first subtag, lower case.
+    """The language the search filter knows a service by: the code's first subtag, lower case,
+    as its ISO 639-1 twin when it has one (`en-GB`, `pt_BR`, `eng` -> `en`, `pt`, `en`).
 
-    HSDS asks for a bare ISO 639 code, but real directories send tags such as `en-GB` or `pt_BR`.
-    The record keeps what was sent (an export gives it back unchanged); the filter files it under
-    `en` or `pt`, or a person asking for English would never find it.
+    HSDS asks for a bare ISO 639 code, but real directories send tags such as `en-GB` or `pt_BR`
+    and three-letter codes of languages that have two (`eng`, `fre`). The record keeps what was
+    sent (an export gives it back unchanged); the filter files it under `en`, `pt` or `fr`, or a
+    person asking for English would never find it (`carepath_core.vocabulary.language_codes`).
     """
-    return re.split(r"[-_]", code.strip().lower(), maxsplit=1)[0]
+    return search_language(code)
 
 
 def language_code_problem(code: str) -> str:

@@ -18,6 +18,7 @@ from carepath_core.errors import InvalidData
 from carepath_core.search.costs import CostKind
 from carepath_core.search.geo import MAX_LATITUDE_FOR_RADIUS, Point
 from carepath_core.search.text import query_words
+from carepath_core.vocabulary.language_codes import search_language
 
 SUPPORT_TYPES = ("peer", "professional", "hybrid", "self_help", "crisis")
 MODALITIES = ("in_person", "online", "phone")
@@ -216,7 +217,7 @@ def parse_query(params: Params, *, now: dt.datetime, default_zone: str = "UTC") 
         at=_moment(params, open_choice, now, default_zone),
         costs=_many(params, "cost", CostKind.ALL),
         max_cost=_max_cost(params),
-        languages=frozenset(code.lower() for code in _many(params, "language")),
+        languages=frozenset(search_language(code) for code in _many(params, "language")),
         modalities=_many(params, "modality", MODALITIES),
         support_types=_many(params, "support_type", SUPPORT_TYPES),
         topics=_many(params, "topic"),

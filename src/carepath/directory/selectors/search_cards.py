@@ -21,17 +21,20 @@ from django.utils.translation import get_language, gettext
 from carepath.directory.models import (
     CostOption,
     Language,
+    Location,
     Organization,
     Phone,
     Schedule,
     SearchEntry,
     Service,
+    ServiceAtLocation,
     SupportType,
 )
 from carepath.directory.selectors.search import Hit
 from carepath_core.directory_freshness import is_stale
 from carepath_core.search import hours
-from carepath_core.vocabulary import lived_experience_topics
+from carepath_core.vocabulary import lived_experience_topics, search_languages
+from carepath_core.vocabulary.language_codes import search_language
 
 DESCRIPTION_LENGTH = 280
 REMEMBERED_TRANSLATIONS = 2000
@@ -245,6 +248,33 @@ def _amount(value: Any) -> Decimal | None:
     return _SQLITE_DECIMALS.create_decimal_from_float(value).quantize(_AMOUNT_PLACES, context=_AMOUNT_CONTEXT)
 
 
+def _place_hours_sql(marks: str) -> str:
+    """Detail rows for the hours a service has at its places: schedules of its service_at_locations
+    that name no service, with the place's name (a schedule naming the service is read with the
+    other details). Together these are the rows the search index reads for "open now"
+    (`search_facts.service_facts`), so a card shows the hours that make it open.
+    tests/integration/test_search_card_hours.py holds the two together."""
+    schedule, link, location = (model._meta.db_table for model in (Schedule, ServiceAtLocation, Location))
+    return (
+        f"SELECT {SCHEDULE}, l.service_id, h.description, COALESCE(p.name, ''), '', NULL, h.id "  # noqa: S608 (names from the models)
+        f"FROM {schedule} h JOIN {link} l ON l.id = h.service_at_location_id "
+        f"LEFT JOIN {location} p ON p.id = l.location_id "
+        f"WHERE h.service_id IS NULL AND l.service_id IN ({marks})"
+    )
+
+
+def _hours_line(description: str, place: str, _: _Labels) -> str:
+    if not place:
+        return description
+    return _("At %(place)s: %(hours)s") % {"place": place, "hours": description}
+
+
+def _language_name(name: str, code: str) -> str:
+    """The language as the listing names it; without a name, the search form's name for its code
+    (`eng` and `en` are both English), or else the code as given."""
+    return name or search_languages().get(search_language(code), code)
+
+
 def _details(ids: list[str], _: _Labels) -> _Details:
     """Schedules, languages, the first phone number and the costs of each service, in one query."""
     sql = " UNION ALL ".join(
@@ -252,16 +282,17 @@ def _details(ids: list[str], _: _Labels) -> _Details:
         f"WHERE service_id IN ({_marks(ids)})"
         for kind, (model, columns) in enumerate(DETAIL_PARTS)
     )
+    sql += f" UNION ALL {_place_hours_sql(_marks(ids))}"
     found = _Details(defaultdict(list), defaultdict(list), {}, defaultdict(list))
     with connection.cursor() as cursor:
         # Costs by amount then id (the ORM's order_by("amount", "id"): NULLs where the engine puts them).
-        cursor.execute(f"{sql} ORDER BY 1, 6, 7", ids * len(DETAIL_PARTS))
+        cursor.execute(f"{sql} ORDER BY 1, 6, 7", ids * (len(DETAIL_PARTS) + 1))
         for kind, service_id, first, second, third, amount, _id in cursor.fetchall():
             if kind == SCHEDULE:
                 if first:
-                    found.schedules[service_id].append(first)
+                    found.schedules[service_id].append(_hours_line(first, second, _))
             elif kind == LANGUAGE:
-                found.languages[service_id].append(first or second)
+                found.languages[service_id].append(_language_name(first, second))
             elif kind == PHONE:
                 found.phones.setdefault(service_id, first)
             else:
