@@ -21,6 +21,7 @@ from carepath.directory.models import Service
 from carepath.directory.services import ensure_organization
 from carepath.directory.services.hsds_bulk import bulk_load_session, insert_hsds_rows
 from carepath.directory.services.search_index import refresh_search_entries
+from carepath.directory.text_index import optimize_text_index
 from carepath.matching.models import PeerSupporterProfile
 from carepath.matching.profile_input import past_date, read_supporter_fields
 from carepath.outcomes.models import Episode
@@ -118,6 +119,7 @@ def load_demo_directory(
             subject_type="directory",
             details={"directory_services": load.services, "seed": seed, "records": load.records},
         )
+    optimize_text_index()  # the batches left the text index in pieces
     return load
 
 

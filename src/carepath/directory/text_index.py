@@ -69,6 +69,10 @@ class TextIndex(Protocol):
 
     def delete(self, cursor: Any, entry_ids: Sequence[int]) -> None: ...
 
+    def optimize(self, cursor: Any) -> None:
+        """Merge what a bulk load left in pieces, so each search reads one structure per word."""
+        ...
+
     def matches(
         self,
         words: Sequence[str],
@@ -150,6 +154,12 @@ class SqliteFts5:
         for chunk in _chunks(entry_ids):
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(f"DELETE FROM {SQLITE_TABLE} WHERE rowid IN ({marks})", list(chunk))
+
+    def optimize(self, cursor: Any) -> None:
+        # A bulk load leaves FTS5's index in several segments, and every word of every search is
+        # then read from each of them and merged: at a million listings, 10 segments made a
+        # search's processor time about a fifth higher. Merging takes about 15 s there.
+        cursor.execute(f"INSERT INTO {SQLITE_TABLE} ({SQLITE_TABLE}) VALUES ('optimize')")
 
     def matches(
         self,
@@ -238,6 +248,11 @@ class PostgresFullText:
     def delete(self, cursor: Any, entry_ids: Sequence[int]) -> None:
         """The document is a column of the entry row, so it goes when the row goes."""
 
+    def optimize(self, cursor: Any) -> None:
+        # GIN takes new entries into a pending list, read in full by every search until VACUUM
+        # (or the list's size limit) moves them into the index proper: move them now.
+        cursor.execute("SELECT gin_clean_pending_list('search_entry_document'::regclass)")
+
     def matches(
         self,
         words: Sequence[str],
@@ -274,6 +289,12 @@ class PostgresFullText:
 
 def _chunks(values: Sequence[int], size: int = 500) -> list[Sequence[int]]:
     return [values[start : start + size] for start in range(0, len(values), size)]
+
+
+def optimize_text_index() -> None:
+    """Merge the text index after a bulk load (`TextIndex.optimize`)."""
+    with connection.cursor() as cursor:
+        text_index().optimize(cursor)
 
 
 def text_index(database: BaseDatabaseWrapper | None = None) -> TextIndex:

@@ -207,7 +207,10 @@ def _rows(
             sql, params = statement.sql, statement.params
             # A query that reads only up to the last row asked for (READ_END) is asked for the page.
             stepped = lazy and not any(param is READ_END for param in params)
-            size = MAX_SCANNED if stepped else max(wanted + 1 - scanned, 1)
+            # A ranked query has at most its cap's rows: with "open at" dropping some of them, all
+            # are read at once rather than the query run again for the rest.
+            whole = moment is not None and statement.ranked is not None
+            size = MAX_SCANNED if stepped or whole else max(wanted + 1 - scanned, 1)
             first_read = True
             while True:
                 size = min(size, MAX_SCANNED - scanned)
@@ -471,10 +474,15 @@ def _ranked_radius(query: ServiceQuery, place: Place, radius: float) -> float:
     instead, enough to fill the pages a person can ask for.
     """
     pool = _at_least_a_page(query, RANK_POOL)
-    for ring in _rings(radius)[:-1]:
+    rings = _rings(radius)[:-1]
+    # The largest ring first: when it holds too few (rare words, narrow filters), so does every
+    # smaller one, and one count replaces one per ring.
+    if not rings or _matches_within(query, place, rings[-1], pool) < pool:
+        return radius
+    for ring in rings[:-1]:
         if _matches_within(query, place, ring, pool) >= pool:
             return ring
-    return radius
+    return rings[-1]
 
 
 def _matches_within(query: ServiceQuery, place: Place, radius: float, limit: int) -> int:

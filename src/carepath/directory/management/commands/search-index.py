@@ -1,4 +1,5 @@
-"""`carepath search-index rebuild`: index every directory service again for people's search."""
+"""`carepath search-index rebuild | optimize`: index every directory service again for people's
+search, or merge the text index after a bulk load (a rebuild does it at its end)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,18 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from carepath.directory.models import SearchEntry, Service
 from carepath.directory.services.search_index import rebuild_search_index
+from carepath.directory.text_index import optimize_text_index
 
 
 class Command(BaseCommand):
     help = "Rebuild the directory's search index from the HSDS records (one transaction)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["rebuild"], help="what to do with the index")
+        parser.add_argument(
+            "action",
+            choices=["rebuild", "optimize"],
+            help="rebuild: index every service again; optimize: merge the text index after a bulk load",
+        )
         parser.add_argument(
             "--if-empty",
             action="store_true",
@@ -22,6 +28,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "optimize":
+            optimize_text_index()
+            self.stdout.write("The search index's text index is merged.")
+            return
         total = Service.objects.count()
         if options["if_empty"] and SearchEntry.objects.exists():
             self.stdout.write("The search index is already built; nothing to do.")
@@ -34,6 +44,7 @@ class Command(BaseCommand):
                 self.stdout.flush()
 
         indexed = rebuild_search_index(progress)
+        optimize_text_index()
         if show:
             self.stdout.write("")
         self.stdout.write(f"Indexed {indexed} active services of {total} for search.")
