@@ -162,8 +162,9 @@ def render(options: argparse.Namespace) -> str:
         lines.append(f"| {label} | " + " | ".join(cells) + f" | {target} |")
     lines += [
         "",
-        f"Worst shapes, in-process, ms: the first run (caches as they come), then the slowest of "
-        f"{options.worst_repeat} more (the figure the 1 s target is checked against).",
+        f"Worst shapes, in-process, ms: the first run (caches as they come, the place gazetteers "
+        f"loaded first as a web worker does), then the slowest of {options.worst_repeat} more; the "
+        "1 s target is checked against the slower of the two.",
         "",
     ]
     lines += ["| Query | " + " | ".join(f"{NAMES[c]} first | {NAMES[c]}" for c in columns) + " |"]
@@ -230,7 +231,7 @@ def _rows() -> list[tuple[str, str, Any]]:
         return read
 
     def worst(f: dict[str, Any]) -> str:
-        return f"{max(w['max'] for w in f['inprocess']['worst'].values()):.0f}"
+        return f"{_slowest(f['inprocess']['worst']):.0f}"
 
     def rate(key: str) -> Any:
         return lambda f: f"{f['http'][key]['requests_per_s']:,.0f}"
@@ -293,6 +294,11 @@ def _rows() -> list[tuple[str, str, Any]]:
     ]
 
 
+def _slowest(worst: dict[str, Any]) -> float:
+    """The slowest run of any worst shape, its first (cold) run included: a person may send it first."""
+    return max(max(w["first"], w["max"]) for w in worst.values())
+
+
 def _verdicts(found: dict[str, dict[str, Any]]) -> list[str]:
     lines = []
     for backend, f in found.items():
@@ -300,7 +306,7 @@ def _verdicts(found: dict[str, dict[str, Any]]) -> list[str]:
         checks = [
             ("radius-only p95", measured["radius"]["p95"], RADIUS_TARGET_MS),
             ("words + radius + filters + open now p95", measured["text"]["p95"], TEXT_TARGET_MS),
-            ("slowest shape", max(w["max"] for w in measured["worst"].values()), WORST_TARGET_MS),
+            ("slowest shape", _slowest(measured["worst"]), WORST_TARGET_MS),
         ]
         if "http" in f:
             checks.append(("worker peak memory", f["http"]["memory"]["peak_max"], RSS_TARGET_MB))

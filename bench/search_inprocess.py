@@ -73,6 +73,9 @@ def main() -> None:
     django.setup()
     from bench import search_queries as queries
     from carepath.directory.models import SearchEntry
+    from carepath.directory.selectors.find import warm_place_lookups
+
+    warm_place_lookups()  # as a web worker does before its first request (carepath/config/wsgi.py)
 
     results: dict[str, Any] = {"indexed_services": SearchEntry.objects.count()}
     if not options.only:

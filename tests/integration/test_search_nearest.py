@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable
 
 import pytest
 
@@ -89,18 +88,13 @@ def test_leaving_out_the_middle_rings_in_a_sparse_place_changes_nothing(
     _directory(seed, entries=40, spread_km=60)
     skipped = [_hits(page, 6, 100) for page in range(1, 6)]
     asked: list[bool] = []
-    real = search._few_within
+    real = search._FewWithin.__call__
 
-    def counted(centre: geo.Point, radius: float) -> Callable[[], bool]:
-        check = real(centre, radius)
+    def counted(self: search._FewWithin) -> bool:
+        asked.append(real(self))
+        return asked[-1]
 
-        def answer() -> bool:
-            asked.append(check())
-            return asked[-1]
-
-        return answer
-
-    monkeypatch.setattr(search, "_few_within", counted)
+    monkeypatch.setattr(search._FewWithin, "__call__", counted)
     assert [_hits(page, 6, 100) for page in range(1, 6)] == skipped
     assert True in asked  # the rings were left out in these searches
     monkeypatch.setattr(search, "FEW_POSITIONS", 0)  # never leave a ring out

@@ -266,9 +266,9 @@ def _nearby_statements(
         statements: list[_Statement] = []
         reached = 0.0
         rings = _rings(query.radius_km)
-        few = _few_within(centre, query.radius_km)
+        few = _FewWithin(centre, query.radius_km)
         for radius in rings:
-            reach = _reach(centre, radius, state, reached) if statements else None
+            reach = _reach(centre, radius, state, reached, few) if statements else None
             skip = few if statements and radius < rings[-1] else None
             statements.append(_Statement(*_nearby(query, place, order, radius), reach, radius, skip=skip))
             reached = radius
@@ -281,9 +281,11 @@ def _nearby_statements(
     return [_Statement(*_nearby(query, place, order, radius))]
 
 
-def _reach(centre: geo.Point, radius: float, state: dict[str, Any], reached: float) -> Callable[[], bool]:
+def _reach(
+    centre: geo.Point, radius: float, state: dict[str, Any], reached: float, few: _FewWithin
+) -> Callable[[], bool]:
     def check() -> bool:
-        if _positions_within(centre, radius) <= POINT_BUDGET:
+        if few.answer or _positions_within(centre, radius) <= POINT_BUDGET:
             return True
         state["searched_radius"] = reached
         return False
@@ -291,21 +293,23 @@ def _reach(centre: geo.Point, radius: float, state: dict[str, Any], reached: flo
     return check
 
 
-def _few_within(centre: geo.Point, radius: float) -> Callable[[], bool]:
+class _FewWithin:
     """Whether the whole circle holds at most FEW_POSITIONS positions (counted once, when first asked).
 
     Asked when the smallest ring did not fill the page: in a sparse place, or at sea, the rings
     between it and the whole radius would each be a query for the same few rows, so the whole
-    radius is asked at once instead (its first rows are the smaller rings' rows)."""
-    answer: list[bool] = []
+    radius is asked at once instead (its first rows are the smaller rings' rows). Few positions
+    are within the budget, so then the whole radius needs no count of its own (`answer`)."""
 
-    def check() -> bool:
-        if not answer:
-            few = min(FEW_POSITIONS, POINT_BUDGET)  # within the budget, so the whole radius is reachable
-            answer.append(_positions_within(centre, radius, few) <= few)
-        return answer[0]
+    def __init__(self, centre: geo.Point, radius: float) -> None:
+        self.centre, self.radius = centre, radius
+        self.answer: bool | None = None  # not asked yet
 
-    return check
+    def __call__(self) -> bool:
+        if self.answer is None:
+            few = min(FEW_POSITIONS, POINT_BUDGET)
+            self.answer = _positions_within(self.centre, self.radius, few) <= few
+        return self.answer
 
 
 def _reachable_radius(centre: geo.Point, radius: float) -> float:
