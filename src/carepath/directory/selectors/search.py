@@ -31,6 +31,7 @@ from typing import Any
 from django.db import connection
 
 from carepath.directory.selectors.places import Place
+from carepath.directory.selectors.prepared import prepared_cursor
 from carepath.directory.text_index import (
     ENTRY_TABLE,
     fine_place_token,
@@ -150,7 +151,7 @@ READ_END = _ReadEnd()
 
 def _read(cursor: Any, sql: str, params: list[Any], offset: int, size: int) -> Iterator[tuple[Any, ...]]:
     params = [offset + size - 1 if param is READ_END else param for param in params]
-    cursor.execute(f"{sql} LIMIT {size} OFFSET {offset}", params)
+    cursor.execute(f"{sql} LIMIT %s OFFSET %s", [*params, size, offset])
     while chunk := cursor.fetchmany(CHUNK):
         yield from chunk
 
@@ -167,6 +168,7 @@ class _Statement:
     examined_all: Callable[[], bool] | None = None
     # Whether a later query gives the same rows for less work, so this one can be left out.
     skip: Callable[[], bool] | None = None
+    prepared: bool = False  # the same text whatever the place: worth keeping planned (`prepared_cursor`)
 
 
 def _ranked_cap(statement: _Statement, found: int) -> bool:
@@ -197,13 +199,13 @@ def _rows(
     says yes is left out, the next one read from the same row.
     """
     scanned, lazy = 0, connection.vendor == "sqlite"
-    with connection.cursor() as cursor:
-        for statement in statements:
-            if statement.skip is not None and statement.skip():
-                continue
-            if statement.reach is not None and not statement.reach():
-                state["capped"] = True
-                return
+    for statement in statements:
+        if statement.skip is not None and statement.skip():
+            continue
+        if statement.reach is not None and not statement.reach():
+            state["capped"] = True
+            return
+        with prepared_cursor() if statement.prepared else connection.cursor() as cursor:
             sql, params = statement.sql, statement.params
             # A query that reads only up to the last row asked for (READ_END) is asked for the page.
             stepped = lazy and not any(param is READ_END for param in params)
@@ -234,12 +236,12 @@ def _rows(
 
 
 def _distance_sql(centre: geo.Point) -> tuple[str, list[Any]]:
+    """The squared straight-line distance in km² (equirectangular), its values apart from the text."""
     scale = geo.longitude_scale(centre.latitude)
-    dlon = "(p.longitude - %s)"
     return (
         f"((p.latitude - %s) * {geo.KM_PER_DEGREE}) * ((p.latitude - %s) * {geo.KM_PER_DEGREE}) + "
-        f"({dlon} * {scale}) * ({dlon} * {scale})",
-        [centre.latitude, centre.latitude, centre.longitude, centre.longitude],
+        "((p.longitude - %s) * %s) * ((p.longitude - %s) * %s)",
+        [centre.latitude, centre.latitude, centre.longitude, scale, centre.longitude, scale],
     )
 
 
@@ -270,7 +272,9 @@ def _nearby_statements(
         for radius in rings:
             reach = _reach(centre, radius, state, reached, few) if statements else None
             skip = few if statements and radius < rings[-1] else None
-            statements.append(_Statement(*_nearby(query, place, order, radius), reach, radius, skip=skip))
+            sql, params = _nearby(query, place, order, radius)
+            prepared = _nearest_first_applies(query, order)
+            statements.append(_Statement(sql, params, reach, radius, skip=skip, prepared=prepared))
             reached = radius
         return statements
     radius = _reachable_radius(centre, query.radius_km)
@@ -328,11 +332,10 @@ def _reachable_radius(centre: geo.Point, radius: float) -> float:
 def _positions_within(centre: geo.Point, radius: float, budget: int = POINT_BUDGET) -> int:
     """Positions in the box around the circle, counted up to one more than `budget` (index only)."""
     area = _area(centre, radius)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
-            f"SELECT COUNT(*) FROM (SELECT 1 FROM {POINT_TABLE} p WHERE {area.where()} "
-            f"LIMIT {budget + 1}) counted",
-            area.params,
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {POINT_TABLE} p WHERE {area.where()} LIMIT %s) counted",
+            [*area.params, budget + 1],
         )
         (count,) = cursor.fetchone()
     return int(count)
@@ -343,7 +346,10 @@ def _area(centre: geo.Point, radius: float) -> _Sql:
     cells = geo.cells_within(centre, radius)
     lat_span = radius / geo.KM_PER_DEGREE
     area = _Sql()
-    area.add(f"p.cell IN ({', '.join(str(cell) for cell in cells)})")
+    if connection.vendor == "postgresql":  # one value, so the text is the same whatever the place
+        area.add("p.cell = ANY(%s)", cells)
+    else:
+        area.add(f"p.cell IN ({', '.join(str(cell) for cell in cells)})")
     area.add("p.latitude BETWEEN %s AND %s", centre.latitude - lat_span, centre.latitude + lat_span)
     lon_span = radius / max(geo.longitude_scale(min(abs(centre.latitude) + lat_span, 89.0)), 1e-6)
     if centre.longitude - lon_span > -180 and centre.longitude + lon_span < 180:
@@ -355,7 +361,7 @@ def _area(centre: geo.Point, radius: float) -> _Sql:
 def _nearby(query: ServiceQuery, place: Place, order: str, radius: float) -> tuple[str, list[Any]]:
     centre = place.point
     sql = _filters(query)
-    if order == "distance" and not query.words and not sql.conditions:
+    if _nearest_first_applies(query, order):
         return _nearest_first(centre, radius)
     distance, distance_params = _distance_sql(centre)
     point_sql = _area(centre, radius)
@@ -391,6 +397,10 @@ def _nearby(query: ServiceQuery, place: Place, order: str, radius: float) -> tup
         + [radius * radius]
     )
     return statement, params
+
+
+def _nearest_first_applies(query: ServiceQuery, order: str) -> bool:
+    return order == "distance" and not query.words and not _filters(query).conditions
 
 
 def _nearest_first(centre: geo.Point, radius: float) -> tuple[str, list[Any]]:

@@ -15,7 +15,6 @@ from decimal import Context, Decimal
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from django.db import connection
 from django.utils.translation import get_language, gettext
 
 from carepath.directory.models import (
@@ -30,6 +29,7 @@ from carepath.directory.models import (
     ServiceAtLocation,
     SupportType,
 )
+from carepath.directory.selectors.prepared import prepared_cursor
 from carepath.directory.selectors.search import Hit
 from carepath_core.directory_freshness import is_stale
 from carepath_core.search import hours
@@ -205,7 +205,7 @@ def _services(ids: list[str]) -> dict[str, tuple[dict[str, Any], str, _Entry]]:
         f"WHERE s.id IN ({_marks(ids)})"
     )
     found = {}
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, ids)
         for row in cursor.fetchall():
             service = dict(zip(SERVICE_FIELDS, row, strict=False))
@@ -284,7 +284,7 @@ def _details(ids: list[str], _: _Labels) -> _Details:
     )
     sql += f" UNION ALL {_place_hours_sql(_marks(ids))}"
     found = _Details(defaultdict(list), defaultdict(list), {}, defaultdict(list))
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         # Costs by amount then id (the ORM's order_by("amount", "id"): NULLs where the engine puts them).
         cursor.execute(f"{sql} ORDER BY 1, 6, 7", ids * (len(DETAIL_PARTS) + 1))
         for kind, service_id, first, second, third, amount, _id in cursor.fetchall():
