@@ -257,9 +257,11 @@ def _place_hours_sql(marks: str) -> str:
     schedule, link, location = (model._meta.db_table for model in (Schedule, ServiceAtLocation, Location))
     return (
         f"SELECT {SCHEDULE}, l.service_id, h.description, COALESCE(p.name, ''), '', NULL, h.id "  # noqa: S608 (names from the models)
-        f"FROM {schedule} h JOIN {link} l ON l.id = h.service_at_location_id "
+        f"FROM {link} l JOIN {schedule} h ON h.service_at_location_id = l.id "
         f"LEFT JOIN {location} p ON p.id = l.location_id "
-        f"WHERE h.service_id IS NULL AND l.service_id IN ({marks})"
+        # COALESCE, not IS NULL: given `service_id IS NULL`, SQLite would read every schedule
+        # filed under a place (through the service_id index) rather than the page's places.
+        f"WHERE l.service_id IN ({marks}) AND COALESCE(h.service_id, '') = ''"
     )
 
 
