@@ -56,6 +56,7 @@ def online_token(country: str) -> str:
 
 class TextIndex(Protocol):
     costly_scores: bool  # scoring a match costs much more than finding it: narrow matches first
+    stops_early: bool  # a LIMIT stops the reading of matches, rather than every match found first
 
     def create_sql(self) -> list[str]: ...
 
@@ -111,6 +112,7 @@ class SqliteFts5:
     """
 
     costly_scores = True  # highlight() tokenizes each part again: about 25 µs a match
+    stops_early = True  # matches come from the word lists in rowid order, one at a time
     WEIGHTS = (("name", 10.0), ("keywords", 4.0), ("body", 1.0))  # places never rank
     SATURATION = 3  # a part that repeats a word many times gains nothing more after the third
 
@@ -199,9 +201,10 @@ class SqliteFts5:
     def scores(self, words: Sequence[str], entry_ids: Sequence[int]) -> tuple[str, list[Any]]:
         marks = ", ".join(["%s"] * len(entry_ids))
         # The ids are looked up one by one: a page's worth costs a few seeks per word.
+        # LIMIT -1 keeps a query using this as a subquery from flattening it into a join (`matches`).
         sql = (
             f"SELECT rowid AS entry_id, {self._score()} AS score "
-            f"FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s AND rowid IN ({marks})"
+            f"FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s AND rowid IN ({marks}) LIMIT -1"
         )
         return sql, [self._words(words), *entry_ids]
 
@@ -215,6 +218,7 @@ class SqliteFts5:
 
 class PostgresFullText:
     costly_scores = False  # ts_rank reads the stored tsvector
+    stops_early = False  # a bitmap index scan finds every match before the first row is read
     CONFIG = "english"
     TEXT_QUERY = f"plainto_tsquery('{CONFIG}', %s)"
     # D (places) weighs 0: cells and countries find entries but never rank them.

@@ -278,11 +278,14 @@ def _nearby_statements(
             reached = radius
         return statements
     radius = _reachable_radius(centre, query.radius_km)
+    among: list[int] | None = None
     if query.words and order == "relevance":
-        radius = _ranked_radius(query, place, radius)
+        radius, among = _ranked_radius(query, place, radius)
     if radius < query.radius_km:
         state["capped"], state["searched_radius"] = True, radius
-    return [_Statement(*_nearby(query, place, order, radius))]
+    if among is not None and not among:
+        return []  # nothing near matches the words and the filters
+    return [_Statement(*_nearby(query, place, order, radius, among))]
 
 
 def _reach(
@@ -358,7 +361,10 @@ def _area(centre: geo.Point, radius: float) -> _Sql:
     return area
 
 
-def _nearby(query: ServiceQuery, place: Place, order: str, radius: float) -> tuple[str, list[Any]]:
+def _nearby(
+    query: ServiceQuery, place: Place, order: str, radius: float, among: list[int] | None = None
+) -> tuple[str, list[Any]]:
+    """The nearby stream's query; with `among`, only those entries are scored (every match in range)."""
     centre = place.point
     sql = _filters(query)
     if _nearest_first_applies(query, order):
@@ -367,7 +373,10 @@ def _nearby(query: ServiceQuery, place: Place, order: str, radius: float) -> tup
     point_sql = _area(centre, radius)
     source, source_params, first, first_params = f"{ENTRY_TABLE} e", list[Any](), "", list[Any]()
     score = "0"
-    if query.words:
+    if query.words and among is not None:
+        match, source_params = text_index().scores(query.words, among)
+        source, score = f"({match}) m JOIN {ENTRY_TABLE} e ON e.id = m.entry_id", "m.score"
+    elif query.words:
         match, source_params = text_index().matches(
             query.words, _place_tokens(centre, radius), **_scoring(order, _in_circle(sql, centre, radius))
         )
@@ -480,23 +489,45 @@ def _place_tokens(centre: geo.Point, radius: float) -> list[str]:
     return sorted({place_token(cell) for cell in geo.cells_within(centre, radius, geo.COARSE_CELL_DEGREES)})
 
 
-def _ranked_radius(query: ServiceQuery, place: Place, radius: float) -> float:
-    """The smallest ring holding at least RANK_POOL matches that pass the filters, or `radius`.
+def _ranked_radius(query: ServiceQuery, place: Place, radius: float) -> tuple[float, list[int] | None]:
+    """The smallest ring holding at least RANK_POOL matches that pass the filters, or `radius`;
+    and, when the whole radius holds fewer, every one of them (to score just those).
 
     Ranking by relevance scores every match in range, and a common word matches most listings:
     near a city that is thousands of scores for a page of twenty. The nearest matches are ranked
     instead, enough to fill the pages a person can ask for.
+
+    Rare words or narrow filters leave too few in every ring, so the widest is asked first. Where
+    the engine stops reading matches at a LIMIT (`TextIndex.stops_early`), that is the whole
+    radius, and then the matches found are all there are to rank: no ring is counted and the words
+    are not looked up again. Elsewhere (PostgreSQL finds every match in the cells before the first
+    row) it is the largest ring inside the radius, a quarter of its area.
     """
     pool = _at_least_a_page(query, RANK_POOL)
     rings = _rings(radius)[:-1]
-    # The largest ring first: when it holds too few (rare words, narrow filters), so does every
-    # smaller one, and one count replaces one per ring.
-    if not rings or _matches_within(query, place, rings[-1], pool) < pool:
-        return radius
-    for ring in rings[:-1]:
+    if text_index().stops_early:
+        found = _matching(query, place, radius, pool)
+        if len(found) < pool:
+            return radius, found
+    elif not rings or _matches_within(query, place, rings[-1], pool) < pool:
+        return radius, None
+    else:
+        rings = rings[:-1]
+    for ring in rings:
         if _matches_within(query, place, ring, pool) >= pool:
-            return ring
-    return rings[-1]
+            return ring, None
+    return radius, None
+
+
+def _matching(query: ServiceQuery, place: Place, radius: float, limit: int) -> list[int]:
+    """Entries matching the words and the filters within the radius, at most `limit` of them."""
+    circle = _in_circle(_filters(query), place.point, radius)
+    match, params = text_index().matches(
+        query.words, _place_tokens(place.point, radius), scored=False, entries=(circle.where(), circle.params)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT m.entry_id FROM ({match}) m LIMIT {limit}", params)
+        return [entry_id for (entry_id,) in cursor.fetchall()]
 
 
 def _matches_within(query: ServiceQuery, place: Place, radius: float, limit: int) -> int:
