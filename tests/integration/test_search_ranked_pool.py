@@ -58,3 +58,47 @@ def test_the_words_are_looked_up_once_near_a_place_with_few_matches() -> None:
     # The place's cells are text-index tokens (zzf…, or zzc… for coarse cells): asked once.
     near_lookups = [q["sql"] for q in queries if "zzf" in q["sql"] or "zzc" in q["sql"]]
     assert len(near_lookups) == 1
+
+
+def _every_ring_counted(query: Any, place: Any, radius: float) -> tuple[float, None]:
+    """The plain rule the search's shortcuts must agree with: the smallest ring, counted from the
+    smallest up, holding the pool, else the whole radius."""
+    pool = search._at_least_a_page(query, search.RANK_POOL)
+    for ring in search._rings(radius)[:-1]:
+        if search._matches_within(query, place, ring, pool) >= pool:
+            return ring, None
+    return radius, None
+
+
+@pytest.mark.parametrize("params", SEARCHES)
+def test_with_a_small_pool_the_ring_is_the_one_counting_every_ring_chooses(
+    monkeypatch: pytest.MonkeyPatch, params: dict[str, list[str]]
+) -> None:
+    monkeypatch.setattr(search, "RANK_POOL", 2)  # the centre alone holds more: a smaller ring is chosen
+    small_pages = {**params, "per_page": ["1"]}
+    chosen = _page(small_pages)
+    monkeypatch.setattr(search, "_ranked_radius", _every_ring_counted)
+    assert chosen == _page(small_pages)
+
+
+DEMO_SEARCHES: tuple[dict[str, list[str]], ...] = (
+    {"q": ["support"], "near": ["London"], "radius_km": ["50"]},
+    {"q": ["anxiety"], "near": ["London"], "radius_km": ["100"], "virtual": ["exclude"]},
+    {"q": ["peer support"], "near": ["Manchester"], "radius_km": ["100"], "open": ["now"]},
+    {"q": ["demo"], "near": ["Birmingham"], "radius_km": ["200"], "support_type": ["professional"]},
+)
+
+
+@pytest.mark.parametrize("pool", [3, 10])
+def test_on_a_spread_out_directory_the_ring_is_the_one_counting_every_ring_chooses(
+    monkeypatch: pytest.MonkeyPatch, pool: int
+) -> None:
+    from carepath.demo.services import load_demo_directory
+
+    load_demo_directory(services=400, seed=3)  # clustered round real towns, at every distance
+    monkeypatch.setattr(search, "RANK_POOL", pool)
+    pages = [{**params, "per_page": ["2"], "page": [page]} for params in DEMO_SEARCHES for page in ("1", "2")]
+    chosen = [_page(params) for params in pages]
+    assert any(result[-1][2] is not None for result in chosen)  # some searches chose a smaller ring
+    monkeypatch.setattr(search, "_ranked_radius", _every_ring_counted)
+    assert chosen == [_page(params) for params in pages]

@@ -499,12 +499,14 @@ def _ranked_radius(query: ServiceQuery, place: Place, radius: float) -> tuple[fl
 
     Rare words or narrow filters leave too few in every ring, so the widest is asked first. Where
     the engine stops reading matches at a LIMIT (`TextIndex.stops_early`), that is the whole
-    radius, and then the matches found are all there are to rank: no ring is counted and the words
-    are not looked up again. Elsewhere (PostgreSQL finds every match in the cells before the first
-    row) it is the largest ring inside the radius, a quarter of its area.
+    radius, and when it holds too few the matches found are all there are to rank: no ring is
+    counted and the words are not looked up again. (Reading more of them, with their distances,
+    to choose the ring from was measured slower: a common word's first thousand cost more than
+    the counts.) Elsewhere (PostgreSQL finds every match in the cells before the first row) it is
+    the largest ring inside the radius, a quarter of its area.
     """
     pool = _at_least_a_page(query, RANK_POOL)
-    rings = _rings(radius)[:-1]
+    rings, widest = _rings(radius)[:-1], radius
     if text_index().stops_early:
         found = _matching(query, place, radius, pool)
         if len(found) < pool:
@@ -512,11 +514,11 @@ def _ranked_radius(query: ServiceQuery, place: Place, radius: float) -> tuple[fl
     elif not rings or _matches_within(query, place, rings[-1], pool) < pool:
         return radius, None
     else:
-        rings = rings[:-1]
+        rings, widest = rings[:-1], rings[-1]  # the largest inner ring holds enough
     for ring in rings:
         if _matches_within(query, place, ring, pool) >= pool:
             return ring, None
-    return radius, None
+    return widest, None
 
 
 def _matching(query: ServiceQuery, place: Place, radius: float, limit: int) -> list[int]:
