@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 from django.db import connection
@@ -27,11 +28,12 @@ def prepared_cursor() -> Iterator[Any]:
         return
     connection.ensure_connection()
     wrap = connection._prepare_cursor  # type: ignore[attr-defined]  # Django's own wrapping
-    with wrap(_prepared(connection.connection)) as cursor:
+    with wrap(_cursor_class()(connection.connection)) as cursor:
         yield cursor
 
 
-def _prepared(raw_connection: Any) -> Any:
+@cache
+def _cursor_class() -> Any:
     import psycopg  # only installed where PostgreSQL is used
 
     class PreparedCursor(psycopg.Cursor[Any]):
@@ -39,4 +41,11 @@ def _prepared(raw_connection: Any) -> Any:
             options.setdefault("prepare", True)
             return super().execute(query, params, **options)
 
-    return PreparedCursor(raw_connection)
+    return PreparedCursor
+
+
+def any_of(column: str, values: list[Any]) -> tuple[str, list[Any]]:
+    """`column` is one of `values`: on PostgreSQL one array, so the text is the same however many."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [values]
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)

@@ -29,7 +29,7 @@ from carepath.directory.models import (
     ServiceAtLocation,
     SupportType,
 )
-from carepath.directory.selectors.prepared import prepared_cursor
+from carepath.directory.selectors.prepared import any_of, prepared_cursor
 from carepath.directory.selectors.search import Hit
 from carepath_core.directory_freshness import is_stale
 from carepath_core.search import hours
@@ -191,22 +191,19 @@ def _web_address(url: str | None) -> str:
     return address if urlsplit(address).scheme.lower() in {"http", "https"} else ""
 
 
-def _marks(ids: list[str]) -> str:
-    return ", ".join(["%s"] * len(ids))
-
-
 def _services(ids: list[str]) -> dict[str, tuple[dict[str, Any], str, _Entry]]:
     """Each service's fields, its organisation's name and its search entry, in one query."""
     columns = [f"s.{name}" for name in SERVICE_FIELDS] + ["o.name"] + [f"e.{name}" for name in _Entry._fields]
+    among, params = any_of("s.id", ids)
     sql = (
         f"SELECT {', '.join(columns)} FROM {Service._meta.db_table} s "  # noqa: S608 (names from the models)
         f"JOIN {SearchEntry._meta.db_table} e ON e.service_id = s.id "
         f"LEFT JOIN {Organization._meta.db_table} o ON o.id = s.organization_id "
-        f"WHERE s.id IN ({_marks(ids)})"
+        f"WHERE {among}"
     )
     found = {}
     with prepared_cursor() as cursor:
-        cursor.execute(sql, ids)
+        cursor.execute(sql, params)
         for row in cursor.fetchall():
             service = dict(zip(SERVICE_FIELDS, row, strict=False))
             for name in JSON_FIELDS:
@@ -248,7 +245,7 @@ def _amount(value: Any) -> Decimal | None:
     return _SQLITE_DECIMALS.create_decimal_from_float(value).quantize(_AMOUNT_PLACES, context=_AMOUNT_CONTEXT)
 
 
-def _place_hours_sql(marks: str) -> str:
+def _place_hours_sql(among: str) -> str:
     """Detail rows for the hours a service has at its places: schedules of its service_at_locations
     that name no service, with the place's name (a schedule naming the service is read with the
     other details). Together these are the rows the search index reads for "open now"
@@ -261,7 +258,7 @@ def _place_hours_sql(marks: str) -> str:
         f"LEFT JOIN {location} p ON p.id = l.location_id "
         # COALESCE, not IS NULL: given `service_id IS NULL`, SQLite would read every schedule
         # filed under a place (through the service_id index) rather than the page's places.
-        f"WHERE l.service_id IN ({marks}) AND COALESCE(h.service_id, '') = ''"
+        f"WHERE {among} AND COALESCE(h.service_id, '') = ''"
     )
 
 
@@ -279,16 +276,17 @@ def _language_name(name: str, code: str) -> str:
 
 def _details(ids: list[str], _: _Labels) -> _Details:
     """Schedules, languages, the first phone number and the costs of each service, in one query."""
+    among, params = any_of("service_id", ids)
     sql = " UNION ALL ".join(
         f"SELECT {kind}, service_id, {columns}, id FROM {model._meta.db_table} "  # noqa: S608 (names from the models)
-        f"WHERE service_id IN ({_marks(ids)})"
+        f"WHERE {among}"
         for kind, (model, columns) in enumerate(DETAIL_PARTS)
     )
-    sql += f" UNION ALL {_place_hours_sql(_marks(ids))}"
+    sql += f" UNION ALL {_place_hours_sql(any_of('l.service_id', ids)[0])}"
     found = _Details(defaultdict(list), defaultdict(list), {}, defaultdict(list))
     with prepared_cursor() as cursor:
         # Costs by amount then id (the ORM's order_by("amount", "id"): NULLs where the engine puts them).
-        cursor.execute(f"{sql} ORDER BY 1, 6, 7", ids * (len(DETAIL_PARTS) + 1))
+        cursor.execute(f"{sql} ORDER BY 1, 6, 7", params * (len(DETAIL_PARTS) + 1))
         for kind, service_id, first, second, third, amount, _id in cursor.fetchall():
             if kind == SCHEDULE:
                 if first:
