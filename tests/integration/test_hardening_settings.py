@@ -74,3 +74,17 @@ def test_a_bad_value_stops_start_up_naming_the_variable() -> None:
     result = settings_in_a_new_process(["DEBUG"], CAREPATH_STAFF_IDLE_MINUTES="0")
     assert result.returncode != 0
     assert "CAREPATH_STAFF_IDLE_MINUTES must be a whole number from 1 to 1440 (got '0')" in result.stderr
+
+
+def test_postgresql_prepared_statements_are_on_unless_turned_off_for_a_pooling_proxy() -> None:
+    postgres = {"DATABASE_URL": "postgres://carepath@db.internal:5432/carepath"}
+
+    def options(**env: str) -> dict[str, object]:
+        result = settings_in_a_new_process(["DATABASES"], **postgres, **env)
+        assert result.returncode == 0, result.stderr
+        return dict(json.loads(result.stdout)[0]["default"].get("OPTIONS", {}))
+
+    assert options()["prepare_threshold"] == 5
+    assert "prepare_threshold" not in options(CAREPATH_PREPARED_STATEMENTS="off")
+    result = settings_in_a_new_process(["DATABASES"], **postgres, CAREPATH_PREPARED_STATEMENTS="sometimes")
+    assert result.returncode != 0 and "CAREPATH_PREPARED_STATEMENTS must be one of" in result.stderr

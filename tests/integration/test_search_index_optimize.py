@@ -32,7 +32,7 @@ def _found() -> list[list[tuple[str, float]]]:
 def _pieces() -> int:
     """Rows of FTS5's own storage: each segment has its own, so merged segments leave fewer."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM {SQLITE_TABLE}_data")  # noqa: S608 (a constant name)
+        cursor.execute(f"SELECT COUNT(*) FROM {SQLITE_TABLE}_data")
         return int(cursor.fetchone()[0])
 
 

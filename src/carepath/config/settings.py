@@ -168,13 +168,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and flag(
+    ENV, "CAREPATH_PREPARED_STATEMENTS", default=True
+):
     # Django turns psycopg's prepared statements off so that transaction-pooling proxies work; the
     # directory search prepares its own queries (directory/selectors/prepared.py). Behind a proxy
     # that cannot keep them (PgBouncer before 1.21, or without max_prepared_statements), set
     # CAREPATH_PREPARED_STATEMENTS=off.
-    if ENV.get("CAREPATH_PREPARED_STATEMENTS", "on").strip().lower() != "off":
-        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
