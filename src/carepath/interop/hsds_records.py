@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from functools import cached_property
 from typing import Any
 
 
@@ -52,10 +51,12 @@ class ParsedRecord:
     file: str
     where: str  # where it was first seen, for messages
     origins: set[str] = field(default_factory=set)
+    # Asked often, and a record's id does not change once read: kept as a plain attribute, which
+    # costs far less to read than a cached_property (whose every read takes a lock on Python 3.11).
+    id: str = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def id(self) -> str:  # asked often; a record's id does not change once read
-        return str(self.values["id"])
+    def __post_init__(self) -> None:
+        self.id = str(self.values["id"])
 
 
 @dataclass

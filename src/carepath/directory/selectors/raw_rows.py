@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -111,3 +112,27 @@ def fields_by_id(
         row[0]: dict(zip(wanted, row[1:], strict=True))
         for row in rows_where_in(model, (key, *wanted), key, sorted(set(ids)))
     }
+
+
+def read_back(model: type[models.Model], name: str) -> Callable[[Any], Any] | None:
+    """How a value written to this field reads back with `rows_where_in`, or None: as it was written.
+
+    Text, whole numbers, flags, dates and JSON come back as they went in. A decimal does too on
+    PostgreSQL (equal, if not always with as many trailing zeros), but SQLite keeps it as an integer
+    or a double, which the ORM's converter turns back into a decimal of at most 15 digits."""
+    field = model._meta.get_field(name)
+    if connection.vendor != "sqlite" or not isinstance(field, models.DecimalField):
+        return None
+    reader = _reader(model, (name,), model._meta.pk.attname, "", connection.vendor)
+    database = connections[DEFAULT_DB_ALIAS]
+    # A value of at most 15 digits, none after the field's places, reads back as itself (numerically).
+    bound = Decimal(10) ** (15 - field.decimal_places)
+
+    def as_read(value: Any) -> Any:
+        if value is None or (-bound < value < bound and value == round(value, field.decimal_places)):
+            return value
+        whole = isinstance(value, int) or value == value.to_integral_value()
+        stored = int(value) if whole and abs(value) < 2**63 else float(value)
+        return _converted((stored,), reader.converters, database)[0]
+
+    return as_read

@@ -3,6 +3,10 @@
 A fixed number of queries per chunk (one per table and chunk of ids), whatever the chunk's size, so
 indexing a million services costs a few thousand queries, not millions. They are plain SQL with the
 ORM's own value converters (`raw_rows`): building a queryset for a thousand ids cost more than running it.
+
+A service's places, schedules, languages and costs are listed in the order of their ids (and a place's
+addresses likewise), whatever order the database answers in: the index is then the same on every
+backend, and a new import can build the same facts from the rows it holds (`services.hsds_fresh_index`).
 """
 
 from __future__ import annotations
@@ -73,23 +77,32 @@ def service_facts(service_ids: Sequence[str]) -> dict[str, ServiceFacts]:
     names = dict(rows_where_in(Organization, ("id", "name"), "id", organization_ids))
     for item in facts.values():
         item.organization_name = names.get(item.service["organization_id"], "")
-    _add_places(facts, ids)
+    schedules = [(id_, row[0], row) for id_, row in _by_id(Schedule, SCHEDULE_FIELDS, "service_id", ids)]
+    schedules += _add_places(facts, ids)
     _add_organization_countries(facts, organization_ids)
-    for row in rows_where_in(Schedule, SCHEDULE_FIELDS, "service_id", ids):
-        facts[row[0]].schedules.append(dict(zip(SCHEDULE_FIELDS, row, strict=True)))
-    for service_id, code, name in rows_where_in(Language, ("service_id", "code", "name"), "service_id", ids):
+    for _id, service_id, row in sorted(schedules):
+        facts[service_id].schedules.append(dict(zip(SCHEDULE_FIELDS, row, strict=True)))
+    for _id, (service_id, code, name) in _by_id(Language, ("service_id", "code", "name"), "service_id", ids):
         facts[service_id].languages.append({"code": code, "name": name})
-    for row in rows_where_in(CostOption, COST_FIELDS, "service_id", ids):
+    for _id, row in _by_id(CostOption, COST_FIELDS, "service_id", ids):
         facts[row[0]].costs.append(dict(zip(COST_FIELDS, row, strict=True)))
-    for service_id, available in rows_where_in(
+    for _id, (service_id, available) in _by_id(
         ServiceCapacity, ("service_id", "available"), "service_id", ids
     ):
         facts[service_id].capacities.append(None if available is None else int(available))
     return facts
 
 
-def _add_places(facts: dict[str, ServiceFacts], ids: list[str]) -> None:
-    links = rows_where_in(ServiceAtLocation, ("id", "service_id", "location_id"), "service_id", ids)
+def _by_id(
+    model: Any, names: Sequence[str], by: str, values: Collection[str], *, null: str = ""
+) -> list[tuple[str, tuple[Any, ...]]]:
+    """(id, the `names`) of the rows whose `by` is one of `values`, in id order."""
+    return sorted((row[0], row[1:]) for row in rows_where_in(model, ("id", *names), by, values, null=null))
+
+
+def _add_places(facts: dict[str, ServiceFacts], ids: list[str]) -> list[tuple[str, str, tuple[Any, ...]]]:
+    """Add each service's places; returns (id, service, fields) of the schedules given for its places."""
+    links = sorted(rows_where_in(ServiceAtLocation, ("id", "service_id", "location_id"), "service_id", ids))
     location_ids = {location_id for _, _, location_id in links if location_id}
     locations = {
         row[0]: row
@@ -98,7 +111,7 @@ def _add_places(facts: dict[str, ServiceFacts], ids: list[str]) -> None:
         )
     }
     addresses: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for location_id, city, country in rows_where_in(
+    for _id, (location_id, city, country) in _by_id(
         Address, ("location_id", "city", "country"), "location_id", location_ids
     ):
         addresses[location_id].append((city, country))
@@ -119,11 +132,10 @@ def _add_places(facts: dict[str, ServiceFacts], ids: list[str]) -> None:
         )
         facts[service_id].places.append(place)
     # Hours given for a service at one of its locations count as the service's hours too.
-    for row in rows_where_in(
+    at_places = _by_id(
         Schedule, SCHEDULE_FIELDS, "service_at_location_id", link_to_service, null="service_id"
-    ):
-        schedule = dict(zip(SCHEDULE_FIELDS, row, strict=True))
-        facts[link_to_service[schedule["service_at_location_id"]]].schedules.append(schedule)
+    )
+    return [(schedule_id, link_to_service[row[1]], row) for schedule_id, row in at_places]
 
 
 def _add_organization_countries(facts: dict[str, ServiceFacts], organization_ids: set[str]) -> None:

@@ -22,6 +22,7 @@ changed, one prepared `UPDATE` per table run with `executemany`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -78,6 +79,29 @@ def prepared_rows(table: str, rows: Sequence[Mapping[str, Any]]) -> list[list[An
     return [make(values) for values in rows]
 
 
+def unprepared_rows(table: str, rows: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
+    """Each record's values in the order of `insert_attributes`, absent ones filled in, but not yet
+    prepared for the database (`prepare_rows` does that, in place): the import's writer reads the
+    values a new import stores from these before it prepares them (`services.hsds_fresh_index`)."""
+    make = _row_maker(_insert_plan(table).columns, prepare=False)
+    return [make(values) for values in rows]
+
+
+def prepare_rows(table: str, rows: list[list[Any]]) -> list[list[Any]]:
+    """`unprepared_rows` made ready for `insert_prepared`, in place (returns the same list)."""
+    preparations = _preparations(_insert_plan(table).columns)
+    if preparations:
+        for row in rows:
+            for position, prepare in preparations:
+                row[position] = prepare(row[position])
+    return rows
+
+
+def insert_attributes(table: str) -> tuple[str, ...]:
+    """The model attributes of an INSERT's columns, in the order its rows give their values."""
+    return _insert_plan(table).attributes
+
+
 def insert_prepared(table: str, params: list[list[Any]]) -> int:
     """Insert new records of one table given as `prepared_rows` made them; returns the count."""
     if not connection.in_atomic_block:
@@ -117,6 +141,7 @@ def insert_rows(model: type[models.Model], names: Sequence[str], rows: Sequence[
         quote(model._meta.db_table),
         [quote(field.column) for field in fields],
         [],
+        tuple(names),
     )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -193,6 +218,7 @@ class _InsertPlan:
     table_name: str  # quoted
     column_names: list[str]  # quoted
     columns: list[_Column]  # where each column's values come from
+    attributes: tuple[str, ...]  # the model attribute of each column
 
     @property
     def sql(self) -> str:
@@ -228,7 +254,8 @@ def _insert_plan(table: str) -> _InsertPlan:
         else:  # not HSDS (Organization.last_modified): what saving a new instance would store
             value = field.pre_save(template, add=True)
             columns.append(_Column(None, prepare(value) if prepare else value, None))
-    return _InsertPlan(connection.ops.quote_name(model._meta.db_table), names, columns)
+    attributes = tuple(field.attname for field in model._meta.concrete_fields)
+    return _InsertPlan(connection.ops.quote_name(model._meta.db_table), names, columns, attributes)
 
 
 def _preparer(field: Any, database: BaseDatabaseWrapper) -> Callable[[Any], Any] | None:
@@ -242,12 +269,17 @@ def _preparer(field: Any, database: BaseDatabaseWrapper) -> Callable[[Any], Any]
     get_db_prep_save = field.get_db_prep_save
     keeps_none = get_db_prep_save(None, database) is None
     unchanged = _unchanged_types(field)
+    # A list for a JSONField on SQLite (the profile's lists of text) is stored as `json.dumps` writes
+    # it, which is all Django's layers end in there (`adapt_json_value`, no encoder): called directly.
+    lists_as_json = type(field) is models.JSONField and field.encoder is None and database.vendor == "sqlite"
 
     def prepare(value: Any) -> Any:
         if value is None and keeps_none:
             return None
         if type(value) in unchanged and (type(value) is not Decimal or value.is_finite()):
             return value
+        if lists_as_json and type(value) is list:
+            return json.dumps(value)
         return get_db_prep_save(value, database)
 
     return prepare
@@ -277,31 +309,39 @@ def field_preparer(field: Any) -> Callable[[Any], Any] | None:
     return _preparer(field, connections[DEFAULT_DB_ALIAS])
 
 
-def _row_maker(columns: Sequence[_Column]) -> Callable[[Mapping[str, Any]], list[Any]]:
-    """Makes a row's parameters: each column's value, or its value when absent, then prepared.
+def _row_maker(
+    columns: Sequence[_Column], *, prepare: bool = True
+) -> Callable[[Mapping[str, Any]], list[Any]]:
+    """Makes a row's parameters: each column's value, or its value when absent, then prepared
+    (unless `prepare` is false).
 
     Made once per statement: a row is then one pass of `dict.get` and a few preparations."""
     # A column whose value is the same for every row is looked up under a key no row has.
     pairs: tuple[tuple[Any, Any], ...] = tuple(
         (_NO_KEY if column.key is None else column.key, column.absent) for column in columns
     )
-    prepared = tuple(
-        (position, column.prepare)
-        for position, column in enumerate(columns)
-        if column.key is not None and column.prepare is not None
-    )
+    prepared = _preparations(columns) if prepare else ()
 
     def make(values: Mapping[Any, Any]) -> list[Any]:
         get = values.get
         row = [get(key, absent) for key, absent in pairs]
-        for position, prepare in prepared:
-            row[position] = prepare(row[position])
+        for position, preparation in prepared:
+            row[position] = preparation(row[position])
         return row
 
     return make
 
 
 _NO_KEY = object()
+
+
+def _preparations(columns: Sequence[_Column]) -> tuple[tuple[int, Callable[[Any], Any]], ...]:
+    """(position, preparation) of each column whose values need preparing (a constant one is ready)."""
+    return tuple(
+        (position, column.prepare)
+        for position, column in enumerate(columns)
+        if column.key is not None and column.prepare is not None
+    )
 
 
 def _checked(table: str, values: dict[str, Any]) -> dict[str, Any]:

@@ -40,7 +40,14 @@ from django.db import connections, transaction
 
 from carepath.directory.models import HSDS_MODELS
 from carepath.directory.selectors.hsds import has_records
-from carepath.directory.services.hsds_bulk import bulk_load_session, insert_prepared, prepared_rows
+from carepath.directory.services.hsds_bulk import (
+    bulk_load_session,
+    insert_attributes,
+    insert_prepared,
+    prepare_rows,
+    unprepared_rows,
+)
+from carepath.directory.services.hsds_fresh_index import FreshDirectory
 from carepath.directory.services.hsds_import import (
     ImportOutcome,
     ImportRefused,
@@ -58,7 +65,7 @@ from carepath.interop.hsds_records import Problem, Severity
 from carepath.interop.hsds_stream import Chunk, ChunkNews, StreamedBatch
 from carepath.interop.hsds_tabular import is_tabular_package
 
-Prepared = dict[str, tuple[list[str], list[list[Any]]]]  # table -> (ids, INSERT parameters)
+Prepared = dict[str, tuple[list[str], list[list[Any]]]]  # table -> (ids, INSERT rows, not yet prepared)
 CHUNK_RECORDS = 4000  # records per chunk: a few hundred services, enough to keep statements few
 
 
@@ -140,8 +147,9 @@ def _read(
 ) -> None:
     """The reader process: chunks of records as they are found, then `_Finished` (or the failure).
 
-    Records of a table that was empty before the import are all new: they go as the parameters of
-    their INSERT (`prepared_rows`), so the writer only has to run it."""
+    Records of a table that was empty before the import are all new: they go as the rows of their
+    INSERT (`unprepared_rows`), so the writer only has to prepare the few values that need it and
+    run it (and, into an empty directory, can index them from those rows: `hsds_fresh_index`)."""
     _let_go_of_inherited(writers_end)
     try:
 
@@ -152,7 +160,7 @@ def _read(
             prepared = {}
             for table in [table for table in chunk if table in empty]:
                 rows = sorted(chunk.pop(table), key=_id_of)
-                prepared[table] = ([_id_of(values) for values in rows], prepared_rows(table, rows))
+                prepared[table] = ([_id_of(values) for values in rows], unprepared_rows(table, rows))
             sender.send(("chunk", chunk, prepared, news))
 
         batch = StreamedBatch(send=send, chunk_size=CHUNK_RECORDS)
@@ -198,6 +206,9 @@ class _Writer:
         self.updated_ids: dict[str, set[str]] = defaultdict(set)
         self.refused = False
         self.windows_of = windows_memo()  # services in different chunks often share their hours
+        # Into an empty directory, every row is new and comes through here: the services' search
+        # facts are built from those rows rather than read back (until a record is amended).
+        self.fresh = FreshDirectory() if not any(self.known.values()) else None
 
     def write_all(self, receiver: Connection) -> _Finished:
         while True:
@@ -219,14 +230,18 @@ class _Writer:
                 raise ReaderFailed(f"reading the import failed:\n{message[1]}")
 
     def write(self, chunk: Chunk, prepared: Prepared | None = None, *, final: bool = False) -> None:
-        """Write a chunk of records and re-index the services it touched. `prepared`: new records
-        ready to insert. `final`: the amended records, each already written once in this import (so
-        neither counted nor new again)."""
+        """Write a chunk of records and re-index the services it touched. `prepared`: the INSERT
+        rows of new records (`unprepared_rows`). `final`: the amended records, each already written
+        once in this import (so neither counted nor new again)."""
         written = Written()
         self.services_read.update(prepared["service"][0] if prepared and "service" in prepared else ())
         self.services_read.update(_id_of(values) for values in chunk.get("service", ()))
-        for table, (ids, params) in sorted((prepared or {}).items()):
-            insert_prepared(table, params)
+        if chunk:  # records written otherwise (the amended ones): the rows held no longer say it all
+            self.fresh = None
+        for table, (ids, new_rows) in sorted((prepared or {}).items()):
+            if self.fresh is not None:  # before preparing: the rows as they read back, not as they go
+                self.fresh.add(table, insert_attributes(table), new_rows)
+            insert_prepared(table, prepare_rows(table, new_rows))
             written.ids.setdefault(table, []).extend(ids)
             self.received[table] += len(ids)
             self.created[table] += len(ids)
@@ -243,7 +258,9 @@ class _Writer:
             self.updated_ids[table].update(changed_ids)
             if self.known[table]:
                 self.created_ids[table].update(new_ids)
-        if any(written.ids.values()) or written.services_before:
+        if self.fresh is not None and not chunk:
+            self.to_index |= self.fresh.services_touched_by(written.ids)
+        elif any(written.ids.values()) or written.services_before:
             self.to_index |= written.services_to_refresh()
         if self.index_each_chunk:
             # A touched service whose own record is still to come (a revised organisation touches
@@ -254,7 +271,8 @@ class _Writer:
         """Re-index these services now (by default all that wait), touched by what was written."""
         services = self.to_index if services is None else services
         if services:
-            refresh_search_entries(services, self.windows_of)
+            facts_of = None if self.fresh is None else self.fresh.service_facts
+            refresh_search_entries(services, self.windows_of, facts_of)
             self.to_index -= services
 
     def outcome(self, problems: list[Problem]) -> ImportOutcome:

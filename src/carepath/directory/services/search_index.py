@@ -61,13 +61,18 @@ WINDOW_FIELDS = (
 
 Progress = Callable[[int], None]
 Windows = Callable[[list[dict[str, Any]]], list[list[int]] | None]
+FactsOf = Callable[[Sequence[str]], dict[str, ServiceFacts]]
 
 
-def refresh_search_entries(service_ids: Iterable[str], windows_of: Windows | None = None) -> int:
+def refresh_search_entries(
+    service_ids: Iterable[str], windows_of: Windows | None = None, facts_of: FactsOf | None = None
+) -> int:
     """Rebuild these services' search rows; returns how many are indexed.
 
     Call inside the transaction of the change, so the index and the directory change together.
     `windows_of` (from `windows_memo`) lets calls in one transaction share opening windows worked out.
+    `facts_of` gives the services' facts instead of reading them (`service_facts`): a new import into
+    an empty directory has them at hand (`hsds_fresh_index`).
     """
     if not connection.in_atomic_block:
         raise ApplicationError("the search index must change in the transaction of the change it follows")
@@ -76,7 +81,9 @@ def refresh_search_entries(service_ids: Iterable[str], windows_of: Windows | Non
     unlisted = UnlistedEntry.objects.exists()  # none yet (a first import): nothing to forget
     windows_of = windows_of or windows_memo()
     for start in range(0, len(ids), CHUNK):
-        indexed += _replace(ids[start : start + CHUNK], windows_of, unlisted=unlisted)
+        indexed += _replace(
+            ids[start : start + CHUNK], windows_of, facts_of or service_facts, unlisted=unlisted
+        )
     return indexed
 
 
@@ -99,7 +106,7 @@ def rebuild_search_index(progress: Progress | None = None) -> int:
     return indexed
 
 
-def _replace(service_ids: Sequence[str], windows_of: Windows, *, unlisted: bool) -> int:
+def _replace(service_ids: Sequence[str], windows_of: Windows, facts_of: FactsOf, *, unlisted: bool) -> int:
     if unlisted:
         forget_unlisted(service_ids)
     old = [entry_id for (entry_id,) in rows_where_in(SearchEntry, ("id",), "service_id", service_ids)]
@@ -108,7 +115,7 @@ def _replace(service_ids: Sequence[str], windows_of: Windows, *, unlisted: bool)
             text_index().delete(cursor, old)
             for table, column in ((SearchPoint, "entry_id"), (SearchEntry, "id")):
                 _delete_where_in(cursor, table, column, old)
-    return _insert(service_facts(service_ids), windows_of)
+    return _insert(facts_of(service_ids), windows_of)
 
 
 def _delete_where_in(cursor: Any, model: type[Model], attribute: str, values: Sequence[Any]) -> None:
