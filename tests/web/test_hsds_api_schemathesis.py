@@ -60,9 +60,16 @@ def hsds_directory(db: Any) -> Iterator[None]:
 )
 def test_the_hsds_api_answers_as_its_schema_says(case: Any, hsds_directory: None) -> None:
     query = case.query or {}
-    if case.method == "GET" and "proximity" in query and not str(query.get("postcode") or "").strip():
+    takes_proximity = case.path.rstrip("/").endswith("/service_at_locations")  # the only list with it
+    if (
+        case.method == "GET"
+        and takes_proximity
+        and "proximity" in query
+        and not str(query.get("postcode") or "").strip()
+    ):
         # Proximity is measured from a postcode's centre: a rule between two query parameters,
-        # which OpenAPI cannot state. Such a request is refused, naming the parameter.
+        # which OpenAPI cannot state. Such a request is refused, naming the parameter. (Elsewhere
+        # schemathesis may add `proximity` as a parameter the operation does not know: ignored.)
         response = case.call()
         assert response.status_code == 422, response.text
         assert response.json()["errors"][0]["field"] in {"proximity", "postcode"} | set(query)
