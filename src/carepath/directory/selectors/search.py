@@ -269,11 +269,11 @@ def _nearby_statements(
         reached = 0.0
         rings = _rings(query.radius_km)
         few = _FewWithin(centre, query.radius_km)
+        prepared = _nearest_first_applies(query, order)  # the same for every ring
         for radius in rings:
             reach = _reach(centre, radius, state, reached, few) if statements else None
             skip = few if statements and radius < rings[-1] else None
             sql, params = _nearby(query, place, order, radius)
-            prepared = _nearest_first_applies(query, order)
             statements.append(_Statement(sql, params, reach, radius, skip=skip, prepared=prepared))
             reached = radius
         return statements
