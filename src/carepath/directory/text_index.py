@@ -7,8 +7,9 @@
 
 Each document has three weighted parts (the name, keywords such as topics and the support type,
 the description) and a fourth part, `places`, holding grid-cell tokens (and one token per country
-for online services) that is searchable but weighs nothing in the rank: a text search near a place
-asks the engine for "these words AND one of these cells" in one indexed lookup.
+for online services) and the values people filter on (`search_facets`), searchable but weighing
+nothing in the rank: a text search near a place asks the engine for "these words AND one of these
+cells AND one of these languages ..." in one indexed lookup.
 
 Queries are built only from words made of letters and digits (`carepath_core.search.text`) and from
 tokens made here, so nothing a person types can reach the engine's query syntax.
@@ -25,6 +26,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 SQLITE_TABLE = "directory_search_text"
 ENTRY_TABLE = "directory_searchentry"
+POINT_TABLE = "directory_searchpoint"
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,9 @@ class Document:
     name: str
     keywords: str
     body: str
-    places: str  # space-separated tokens from `place_token`, `fine_place_token`, `online_token`
+    # Space-separated tokens from `place_token`, `fine_place_token`, `online_token`, then the
+    # facet tokens (`search_facets.entry_facets`).
+    places: str
 
 
 # Every place token starts so; the porter stemmer never changes how a word starts.
@@ -70,6 +74,10 @@ class TextIndex(Protocol):
 
     def delete(self, cursor: Any, entry_ids: Sequence[int]) -> None: ...
 
+    def append_places(self, cursor: Any, tokens: Sequence[tuple[int, str]]) -> None:
+        """Add tokens after the `places` of these documents ((entry id, space-separated tokens))."""
+        ...
+
     def optimize(self, cursor: Any) -> None:
         """Merge what a bulk load left in pieces, so each search reads one structure per word."""
         ...
@@ -80,22 +88,30 @@ class TextIndex(Protocol):
         places: Sequence[str],
         *,
         scored: bool = True,
+        facets: Sequence[Sequence[str]] = (),
         entries: tuple[str, list[Any]] | None = None,
+        near: tuple[str, list[Any]] | None = None,
         among_first: int | None = None,
     ) -> tuple[str, list[Any]]:
         """SQL selecting (entry_id, score) of the matching entries, a higher score ranking first.
 
+        `places` is any of those tokens; `facets` are groups of facet tokens, one of each group.
         Unscored, every score is 0 and the engine does not rank: cheaper, for an order that is not
         by relevance (`scores` then gives the scores of the few entries shown). `entries` is a
-        condition on the search entry (alias `e`) that a match must meet, checked before a
-        match is scored, so only the matches that can be shown are. `among_first` keeps only the
-        matches among the first that many the engine reads (in its own order, before `entries`),
-        so a common word never reads everything however few matches pass the condition.
+        condition on the search entry (alias `e`) that a match must meet, and `near` one that one of
+        its positions (alias `p`) must meet, checked before a match is scored, so only the matches
+        that can be shown are. `among_first` keeps only the matches among the first that many the
+        engine reads (in its own order, before `entries` and `near`), so a common word never reads
+        everything however few matches pass the conditions.
         """
         ...
 
     def scores(self, words: Sequence[str], entry_ids: Sequence[int]) -> tuple[str, list[Any]]:
         """SQL selecting (entry_id, score) of these entries, which match the words, scored as by `matches`."""
+        ...
+
+    def holding(self, token: str) -> tuple[str, list[Any]]:
+        """SQL selecting a row per listing whose `places` hold the token (a LIMIT may follow)."""
         ...
 
 
@@ -157,6 +173,13 @@ class SqliteFts5:
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(f"DELETE FROM {SQLITE_TABLE} WHERE rowid IN ({marks})", list(chunk))
 
+    def append_places(self, cursor: Any, tokens: Sequence[tuple[int, str]]) -> None:
+        cursor.executemany(
+            f"UPDATE {SQLITE_TABLE} SET places = CASE places WHEN '' THEN %s ELSE places || ' ' || %s END "
+            "WHERE rowid = %s",
+            [(added, added, entry_id) for entry_id, added in tokens],
+        )
+
     def optimize(self, cursor: Any) -> None:
         # A bulk load leaves FTS5's index in several segments, and every word of every search is
         # then read from each of them and merged: at a million listings, 10 segments made a
@@ -169,13 +192,14 @@ class SqliteFts5:
         places: Sequence[str],
         *,
         scored: bool = True,
+        facets: Sequence[Sequence[str]] = (),
         entries: tuple[str, list[Any]] | None = None,
+        near: tuple[str, list[Any]] | None = None,
         among_first: int | None = None,
     ) -> tuple[str, list[Any]]:
         score = self._score() if scored and words else "0"
         parts = [self._words(words)] if words else []
-        if places:
-            parts.append(self._places(places))
+        parts.extend(self._places(group) for group in (places, *facets) if group)
         expression = " AND ".join(parts)
         condition, params = "", list[Any]()
         if among_first is not None:
@@ -191,6 +215,13 @@ class SqliteFts5:
                 f"WHERE e.id = {SQLITE_TABLE}.rowid AND {entries[0]})"
             )
             params.extend(entries[1])
+        if near is not None:
+            # By the match's own id: no lookup of its search entry (the position index covers this).
+            condition += (
+                f" AND EXISTS (SELECT 1 FROM {POINT_TABLE} p "
+                f"WHERE p.entry_id = {SQLITE_TABLE}.rowid AND {near[0]})"
+            )
+            params.extend(near[1])
         sql = (
             f"SELECT rowid AS entry_id, {score} AS score "
             # LIMIT -1 (no limit) keeps SQLite from flattening this into a join, where highlight() cannot run.
@@ -207,6 +238,9 @@ class SqliteFts5:
             f"FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s AND rowid IN ({marks}) LIMIT -1"
         )
         return sql, [self._words(words), *entry_ids]
+
+    def holding(self, token: str) -> tuple[str, list[Any]]:
+        return f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s", [self._places([token])]
 
     def _words(self, words: Sequence[str]) -> str:
         return "(" + " AND ".join(self._word(word) for word in words) + ")"
@@ -252,6 +286,18 @@ class PostgresFullText:
     def delete(self, cursor: Any, entry_ids: Sequence[int]) -> None:
         """The document is a column of the entry row, so it goes when the row goes."""
 
+    def append_places(self, cursor: Any, tokens: Sequence[tuple[int, str]]) -> None:
+        # `||` numbers the right-hand positions after the left's last, so the document is the one
+        # `write` makes from the longer `places` (its last part, weight D).
+        for chunk in _chunks(tokens):
+            rows = ", ".join(["(%s, %s)"] * len(chunk))
+            cursor.execute(
+                f"UPDATE {ENTRY_TABLE} e SET document = e.document || "
+                f"setweight(to_tsvector('simple', added.tokens), 'D') FROM (VALUES {rows}) "
+                "AS added (id, tokens) WHERE e.id = added.id",
+                [value for row in chunk for value in row],
+            )
+
     def optimize(self, cursor: Any) -> None:
         # GIN takes new entries into a pending list, read in full by every search until VACUUM
         # (or the list's size limit) moves them into the index proper: move them now.
@@ -263,16 +309,19 @@ class PostgresFullText:
         places: Sequence[str],
         *,
         scored: bool = True,
+        facets: Sequence[Sequence[str]] = (),
         entries: tuple[str, list[Any]] | None = None,
+        near: tuple[str, list[Any]] | None = None,
         among_first: int | None = None,
     ) -> tuple[str, list[Any]]:
         conditions, params = [], []
         if words:
             conditions.append(self.TEXT_QUERY)
             params.append(" ".join(words))
-        if places:
+        tokens = " & ".join(f"({' | '.join(group)})" for group in (places, *facets) if group)
+        if tokens:
             conditions.append("to_tsquery('simple', %s)")
-            params.append(" | ".join(places))
+            params.append(tokens)
         score, score_params = (self.SCORE, [" ".join(words)]) if scored and words else ("0", [])
         found = f"e.document @@ ({' && '.join(conditions)})"
         source = f"{ENTRY_TABLE} e"
@@ -282,6 +331,9 @@ class PostgresFullText:
             source = f"(SELECT * FROM {ENTRY_TABLE} e WHERE {found} LIMIT {among_first}) e"
             found = "TRUE"
         condition, entry_params = ("", []) if entries is None else (f" AND {entries[0]}", list(entries[1]))
+        if near is not None:
+            condition += f" AND EXISTS (SELECT 1 FROM {POINT_TABLE} p WHERE p.entry_id = e.id AND {near[0]})"
+            entry_params.extend(near[1])
         sql = f"SELECT e.id AS entry_id, {score} AS score FROM {source} WHERE {found}{condition}"
         return sql, score_params + params + entry_params
 
@@ -290,8 +342,11 @@ class PostgresFullText:
         sql = f"SELECT id AS entry_id, {self.SCORE} AS score FROM {ENTRY_TABLE} WHERE id IN ({marks})"
         return sql, [" ".join(words), *entry_ids]
 
+    def holding(self, token: str) -> tuple[str, list[Any]]:
+        return f"SELECT id FROM {ENTRY_TABLE} WHERE document @@ to_tsquery('simple', %s)", [token]
 
-def _chunks(values: Sequence[int], size: int = 500) -> list[Sequence[int]]:
+
+def _chunks(values: Sequence[Any], size: int = 500) -> list[Sequence[Any]]:
     return [values[start : start + size] for start in range(0, len(values), size)]
 
 

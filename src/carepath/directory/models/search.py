@@ -44,14 +44,20 @@ class SearchEntry(models.Model):
 class SearchPoint(models.Model):
     """A place where a service is offered, filed under its grid cell (carepath_core.search.geo)."""
 
-    entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="points")
+    # Indexed below with the position, which serves the foreign key's lookups too.
+    entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="points", db_index=False)
     cell = models.IntegerField()
     latitude = models.FloatField()
     longitude = models.FloatField()
 
     class Meta:
-        # Covering: a radius search reads cell, position and entry from the index alone.
-        indexes = [models.Index(fields=["cell", "latitude", "longitude", "entry"], name="search_point_cell")]
+        indexes = [
+            # Covering: a radius search reads cell, position and entry from the index alone.
+            models.Index(fields=["cell", "latitude", "longitude", "entry"], name="search_point_cell"),
+            # Covering: whether a text match is within the circle is read from the index alone
+            # (SQLite checks each match's positions by its entry: one seek instead of two).
+            models.Index(fields=["entry", "latitude", "longitude", "cell"], name="search_point_entry"),
+        ]
 
     def __str__(self) -> str:
         return f"({self.latitude}, {self.longitude})"

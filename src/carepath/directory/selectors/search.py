@@ -30,10 +30,13 @@ from typing import Any
 
 from django.db import connection
 
+from carepath.directory.search_facets import query_facets
+from carepath.directory.selectors.facet_sizes import narrow_facets
 from carepath.directory.selectors.places import Place
 from carepath.directory.selectors.prepared import prepared_cursor
 from carepath.directory.text_index import (
     ENTRY_TABLE,
+    POINT_TABLE,
     fine_place_token,
     online_token,
     place_token,
@@ -42,7 +45,6 @@ from carepath.directory.text_index import (
 from carepath_core.search import geo, hours
 from carepath_core.search.query import ServiceQuery
 
-POINT_TABLE = "directory_searchpoint"
 CHUNK = 200
 MAX_SCANNED = 5000  # candidates read per stream, at most
 POINT_BUDGET = 20_000  # positions the nearby stream may look at: about 10 km around central London
@@ -96,22 +98,24 @@ def _any_of(column: str, values: frozenset[str]) -> tuple[str, list[str]]:
     ]
 
 
-def _filters(query: ServiceQuery) -> _Sql:
+def _filters(query: ServiceQuery, *, without: frozenset[str] = frozenset()) -> _Sql:
+    """The query's filters on the search entry's columns, but those named in `without` (by their
+    `search_facets.query_facets` names: the text index's facet tokens stand for them)."""
     sql = _Sql()
-    if query.support_types:
+    if query.support_types and "support_types" not in without:
         marks = ", ".join(["%s"] * len(query.support_types))
         sql.add(f"e.support_type IN ({marks})", *sorted(query.support_types))
-    for column, values in (
-        ("e.languages", query.languages),
-        ("e.topics", query.topics),
-        ("e.modalities", query.modalities),
+    for name, values in (
+        ("languages", query.languages),
+        ("topics", query.topics),
+        ("modalities", query.modalities),
     ):
-        if values:
-            condition, params = _any_of(column, values)
+        if values and name not in without:
+            condition, params = _any_of(f"e.{name}", values)
             sql.add(condition, *params)
     cost_parts: list[str] = []
     cost_params: list[Any] = []
-    if query.costs:
+    if query.costs and "costs" not in without:
         condition, params = _any_of("e.cost_kinds", query.costs)
         cost_parts.append(condition)
         cost_params.extend(params)
@@ -126,11 +130,23 @@ def _filters(query: ServiceQuery) -> _Sql:
             query.age,
             query.age,
         )
-    if query.capacity:
+    if query.capacity and "capacity" not in without:
         sql.add("e.capacity_available > 0")
-    if query.at is not None:
+    if query.at is not None and "at" not in without:
         sql.add("(e.hours_24_7 = %s OR e.open_windows IS NOT NULL)", True)
     return sql
+
+
+def _index_filters(query: ServiceQuery) -> tuple[list[list[str]], _Sql]:
+    """What a lookup of the words asks the text index for besides (the facet tokens of the narrow
+    filters: `facet_sizes`), and the filters left to check on each match's entry."""
+    facets = narrow_facets(query_facets(query))
+    return list(facets.values()), _filters(query, without=frozenset(facets))
+
+
+def _condition(sql: _Sql | None) -> tuple[str, list[Any]] | None:
+    """The conditions as the text index takes them, None when there are none (nothing to look up)."""
+    return (sql.where(), sql.params) if sql is not None and sql.conditions else None
 
 
 def _is_open(row: tuple[Any, ...], moment: dt.datetime | None) -> bool:
@@ -377,8 +393,12 @@ def _nearby(
         match, source_params = text_index().scores(query.words, among)
         source, score = f"({match}) m JOIN {ENTRY_TABLE} e ON e.id = m.entry_id", "m.score"
     elif query.words:
+        facets, unindexed = _index_filters(query)
         match, source_params = text_index().matches(
-            query.words, _place_tokens(centre, radius), **_scoring(order, _in_circle(sql, centre, radius))
+            query.words,
+            _place_tokens(centre, radius),
+            facets=facets,
+            **_scoring(order, unindexed, _circle(centre, radius)),
         )
         source, score = f"({match}) m JOIN {ENTRY_TABLE} e ON e.id = m.entry_id", "m.score"
         if order == "relevance" and not text_index().costly_scores:
@@ -453,31 +473,28 @@ def _text_first(match: str, params: list[Any]) -> tuple[str, list[Any], list[Any
     return f"WITH m AS MATERIALIZED ({match}) ", params, []
 
 
-def _in_circle(filters: _Sql, centre: geo.Point, radius: float) -> _Sql:
-    """The filters, and a position within the circle: the cells' tokens reach past it, and only
-    the matches that can be shown are worth scoring. Only where scoring a row is costly (see
-    `TextIndex.costly_scores`): PostgreSQL ranks cheaply, and there the extra condition makes
-    the planner walk every position in range instead of the text index."""
+def _circle(centre: geo.Point, radius: float) -> _Sql | None:
+    """A position within the circle, for a text match to have (alias `p`): the cells' tokens reach
+    past it, and only the matches that can be shown are worth scoring. Only where scoring a row is
+    costly (see `TextIndex.costly_scores`): PostgreSQL ranks cheaply, and there the extra condition
+    makes the planner walk every position in range instead of the text index."""
     if not text_index().costly_scores:
-        return filters
+        return None
     area = _area(centre, radius)
     distance, distance_params = _distance_sql(centre)
-    found = _Sql(list(filters.conditions), list(filters.params))
-    found.add(
-        f"EXISTS (SELECT 1 FROM {POINT_TABLE} p WHERE p.entry_id = e.id AND {_by_entry(area.where())} "
-        f"AND {distance} <= %s)",
-        *area.params,
-        *distance_params,
-        radius * radius,
+    near = _Sql()
+    near.add(
+        f"{_by_entry(area.where())} AND {distance} <= %s", *area.params, *distance_params, radius * radius
     )
-    return found
+    return near
 
 
-def _scoring(order: str, filters: _Sql) -> dict[str, Any]:
-    """How the text index is asked: ranked by relevance, only the matches that pass the filters are scored."""
+def _scoring(order: str, entries: _Sql, near: _Sql | None = None) -> dict[str, Any]:
+    """How the text index is asked: ranked by relevance, only the matches that pass the filters the
+    facet tokens leave (`entries`) and are `near` are scored."""
     if order != "relevance":
         return {"scored": False}
-    return {"scored": True, "entries": (filters.where(), filters.params)}
+    return {"scored": True, "entries": _condition(entries), "near": _condition(near)}
 
 
 def _place_tokens(centre: geo.Point, radius: float) -> list[str]:
@@ -500,33 +517,35 @@ def _ranked_radius(query: ServiceQuery, place: Place, radius: float) -> tuple[fl
     Rare words or narrow filters leave too few in every ring, so the widest is asked first. Where
     the engine stops reading matches at a LIMIT (`TextIndex.stops_early`), that is the whole
     radius, and when it holds too few the matches found are all there are to rank: no ring is
-    counted and the words are not looked up again. (Reading more of them, with their distances,
+    counted and the words are not looked up again; otherwise the rings are counted from the
+    largest in. (Reading more of them, with their distances,
     to choose the ring from was measured slower: a common word's first thousand cost more than
     the counts.) Elsewhere (PostgreSQL finds every match in the cells before the first row) it is
     the largest ring inside the radius, a quarter of its area.
     """
     pool = _at_least_a_page(query, RANK_POOL)
-    rings, widest = _rings(radius)[:-1], radius
+    rings = _rings(radius)[:-1]
     if text_index().stops_early:
         found = _matching(query, place, radius, pool)
         if len(found) < pool:
             return radius, found
-    elif not rings or _matches_within(query, place, rings[-1], pool) < pool:
+        for ring in rings:
+            if _matches_within(query, place, ring, pool) >= pool:
+                return ring, None
         return radius, None
-    else:
-        rings, widest = rings[:-1], rings[-1]  # the largest inner ring holds enough
-    for ring in rings:
+    if not rings or _matches_within(query, place, rings[-1], pool) < pool:
+        return radius, None
+    # The largest inner ring holds enough; a smaller one may (counted from the smallest, as each
+    # count here reads every match in its ring).
+    for ring in rings[:-1]:
         if _matches_within(query, place, ring, pool) >= pool:
             return ring, None
-    return widest, None
+    return rings[-1], None
 
 
 def _matching(query: ServiceQuery, place: Place, radius: float, limit: int) -> list[int]:
     """Entries matching the words and the filters within the radius, at most `limit` of them."""
-    circle = _in_circle(_filters(query), place.point, radius)
-    match, params = text_index().matches(
-        query.words, _place_tokens(place.point, radius), scored=False, entries=(circle.where(), circle.params)
-    )
+    match, params = _matches_near(query, place, radius)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT m.entry_id FROM ({match}) m LIMIT {limit}", params)
         return [entry_id for (entry_id,) in cursor.fetchall()]
@@ -534,14 +553,25 @@ def _matching(query: ServiceQuery, place: Place, radius: float, limit: int) -> l
 
 def _matches_within(query: ServiceQuery, place: Place, radius: float, limit: int) -> int:
     """Services matching the words and the filters within the ring, counted up to `limit`."""
-    circle = _in_circle(_filters(query), place.point, radius)
-    match, params = text_index().matches(
-        query.words, _place_tokens(place.point, radius), scored=False, entries=(circle.where(), circle.params)
-    )
+    match, params = _matches_near(query, place, radius)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM ({match}) m LIMIT {limit}) counted", params)
         (count,) = cursor.fetchone()
     return int(count)
+
+
+def _matches_near(query: ServiceQuery, place: Place, radius: float) -> tuple[str, list[Any]]:
+    """The unscored matches of the words and the filters in the ring (in its cells, where the
+    engine's scores are cheap: `_circle`)."""
+    facets, unindexed = _index_filters(query)
+    return text_index().matches(
+        query.words,
+        _place_tokens(place.point, radius),
+        scored=False,
+        facets=facets,
+        entries=_condition(unindexed),
+        near=_condition(_circle(place.point, radius)),
+    )
 
 
 def _by_entry(area: str) -> str:
@@ -564,7 +594,7 @@ def _online(query: ServiceQuery, place: Place | None, order: str, state: dict[st
         # Beside the services near a place, online ones need only be a good few, not every match.
         examined, ranked = (ONLINE_MATCH_CAP, RANK_POOL) if place else (TEXT_MATCH_CAP, RANKED_MATCH_CAP)
         source, source_params, cap, examined_all = _text_source(
-            query, tokens, order, sql, state, examined=examined, ranked=ranked
+            query, tokens, order, state, online=not tokens, examined=examined, ranked=ranked
         )
         score = "m.score"
     else:
@@ -578,22 +608,28 @@ def _text_source(
     query: ServiceQuery,
     tokens: list[str],
     order: str,
-    filters: _Sql,
     state: dict[str, Any],
     *,
+    online: bool = False,
     examined: int,
     ranked: int,
 ) -> tuple[str, list[Any], int | None, Callable[[], bool] | None]:
     """The matches a stream the place does not bound may read, joined to their entries, how many
     rows at most a relevance order ranks (None: not ranked), and, for a ranked order, whether the
-    words match more than are examined (asked when the rows are read: `_ranked_cap`).
+    words match more than are examined (asked when the rows are read: `_ranked_cap`). `online`:
+    only online services, which `tokens` do not already stand for.
 
-    Only the first `examined` matches of the words the engine reads are looked at, so a common
-    word cannot scan everything however few matches pass the filters; of those that pass, at most
+    Only the first `examined` matches of the words (and tokens) the engine reads are looked at, so
+    a common word cannot scan everything however few matches pass the filters; of those that pass, at most
     `ranked` (or the pages asked for) are ranked by relevance. Reaching either bound marks the
     search capped: in an order not by relevance the first here, the rest as the rows are read.
     """
-    index = text_index()
+    # No facet tokens here: only the first `examined` matches are read, and a filter in the index
+    # would have it read on until as many pass (every match, when few do); at a million listings
+    # a rare language among online services made this three to four times slower.
+    index, filters = text_index(), _filters(query)
+    if online:
+        filters.add("e.online = %s", True)
     match, params = index.matches(query.words, tokens, **_scoring(order, filters), among_first=examined)
     if order != "relevance":
         if _more_than(query.words, tokens, examined):
@@ -636,7 +672,7 @@ def _everywhere(query: ServiceQuery, state: dict[str, Any]) -> _Statement:
     """Words without a place: every matching service, located or online (the first matches only)."""
     sql = _filters(query)
     source, params, cap, examined_all = _text_source(
-        query, [], query.order, sql, state, examined=TEXT_MATCH_CAP, ranked=RANKED_MATCH_CAP
+        query, [], query.order, state, examined=TEXT_MATCH_CAP, ranked=RANKED_MATCH_CAP
     )
     ordering = "m.score DESC" if query.order == "relevance" else "e.name_key"
     statement = _select("m.score", source, sql.where(), ordering, counted=cap is not None)
