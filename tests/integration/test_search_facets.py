@@ -105,9 +105,13 @@ def test_a_filter_is_asked_of_the_index_only_when_few_listings_hold_it(
 ) -> None:
     monkeypatch.setattr(facet_sizes, "_known", {})
     monkeypatch.setattr(facet_sizes, "NARROW_FACET", 60)
-    groups = {"languages": ["zzlen0"], "rare": ["zzlfr0"], "none": ["zzlxx0"], "both": ["zzlfr0", "zzlxx0"]}
-    assert set(facet_sizes.narrow_facets(groups)) == {"rare", "none", "both"}
-    assert facet_sizes._known[(str(connection.settings_dict["NAME"]), "zzlen0")][1] == 61  # read no further
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE directory_searchentry")  # the estimate reads the planner's statistics
+    groups = {"languages": ["zzlen0"], "none": ["zzlxx0"], "with_a_common_one": ["zzlen0", "zzlxx0"]}
+    assert set(facet_sizes.narrow_facets(groups)) == {"none"}
+    if connection.vendor == "sqlite":  # counted exactly, and no further than the bound
+        assert facet_sizes._known[(str(connection.settings_dict["NAME"]), "zzlen0")][1] == 61
 
 
 def test_a_filter_no_listing_passes_finds_nothing_with_words(demo_directory: None) -> None:

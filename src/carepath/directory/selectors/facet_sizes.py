@@ -7,9 +7,10 @@ in the index what checking each match's entry would have taken tens of milliseco
 filter goes to the index only when its values together mark at most NARROW_FACET listings; the
 rest are checked on each match's entry, as without tokens.
 
-Each token's count (up to NARROW_FACET + 1, so a common one costs a bounded read, about 5 ms at the
-bound) is remembered for REMEMBER_SECONDS in the process: it changes slowly, and a stale answer
-only changes how fast a search is, never what it finds (the entry's columns decide).
+Each token's count (`TextIndex.listings_holding`: on SQLite read up to NARROW_FACET + 1, a bounded
+read of about 5 ms at the bound; on PostgreSQL the planner's estimate) is remembered for
+REMEMBER_SECONDS in the process: it changes slowly, and a stale or rough answer only changes how
+fast a search is, never what it finds (the entry's columns decide).
 """
 
 from __future__ import annotations
@@ -39,9 +40,7 @@ def _listings_holding(token: str) -> int:
     known = _known.get(key)
     if known is not None and known[0] > now:
         return known[1]
-    sql, params = text_index().holding(token)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT %s) held", [*params, NARROW_FACET + 1])
-        (count,) = cursor.fetchone()
-    _known[key] = (now + REMEMBER_SECONDS, int(count))
-    return int(count)
+        count = text_index().listings_holding(cursor, token, NARROW_FACET)
+    _known[key] = (now + REMEMBER_SECONDS, count)
+    return count
