@@ -176,8 +176,9 @@ FACET_FIELDS = (
 
 def add_facet_tokens(batch: int = 5000) -> int:
     """Add the facet tokens to an index written before they existed (migration 0010); returns how
-    many documents changed. The documents end as a rebuild writes them, without working out
-    every service's facts again (at a million listings, minutes instead of an hour)."""
+    many entries it went through (one with nothing to filter on keeps its document as it was).
+    The documents end as a rebuild writes them, without working out every service's facts again
+    (at a million listings, minutes instead of an hour)."""
     quote = connection.ops.quote_name
     table, index, changed, after = quote(SearchEntry._meta.db_table), text_index(), 0, 0
     columns = ", ".join(quote(name) for name in FACET_FIELDS)
