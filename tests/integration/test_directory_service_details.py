@@ -205,11 +205,25 @@ def test_bad_languages_name_the_field_and_write_nothing(
     assert not Language.objects.exists() and not change_events()
 
 
-def test_a_language_listed_twice_is_refused(coordinator: Any, service: Service) -> None:
+@pytest.mark.parametrize("again", ["en", "eng"])
+def test_a_language_listed_twice_is_refused(coordinator: Any, service: Service, again: str) -> None:
     Language.objects.create(service_id=service.pk, code="EN", name="English")
     with pytest.raises(InvalidRecord) as refused:
-        editing_details.add_language(actor=coordinator, service=service, values={"code": "en"})
-    assert refused.value.field == "code" and "already listed" in refused.value.problem
+        editing_details.add_language(actor=coordinator, service=service, values={"code": again})
+    assert (
+        refused.value.field == "code" and "already listed for this service (as EN)" in refused.value.problem
+    )
+
+
+@pytest.mark.parametrize(("code", "name"), [("eng", "English"), ("wel", "Welsh"), ("cym", "Welsh")])
+def test_a_three_letter_code_is_named_and_found_by_its_two_letter_twin(
+    coordinator: Any, service: Service, code: str, name: str
+) -> None:
+    language = editing_details.add_language(actor=coordinator, service=service, values={"code": code})
+    stored = Language.objects.get(pk=language.pk)
+    assert stored.code == code and stored.name == name  # kept as sent, named as the form names it
+    twin = "en" if code == "eng" else "cy"
+    assert found(language=twin) == ["Kittiwake listening circle"]
 
 
 # Opening hours ------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from carepath.directory.services.search_index import refresh_search_entries
 from carepath.errors import NotPermitted
 from carepath_core.directory_details import (
     cost_problems,
+    filter_language,
     language_code_problem,
     unticked_problem,
     with_kinds,
@@ -126,23 +127,32 @@ def remove_cost_option(*, actor: Any, option: CostOption) -> None:
 
 
 def language_values(service: Service, values: Mapping[str, Any]) -> dict[str, Any]:
-    """The columns to store, or InvalidRecord. A code the search form knows gets its name if none is given."""
+    """The columns to store, or InvalidRecord. A code the search form knows gets its name if none is
+    given, a three-letter code by its two-letter twin's (`eng` is English, filed as `en`)."""
     code = str(values.get("code") or "").strip().lower()
     given = {**values, "code": code}
     if not str(values.get("name") or "").strip():
-        given["name"] = search_languages().get(code, "")
+        given["name"] = search_languages().get(filter_language(code), "")
     stored, problems = check_values("language", given)
     if not code:
         problems.append(("code", "is required"))
     elif problem := language_code_problem(code):
         problems.append(("code", problem))
-    elif Language.objects.filter(service_id=service.pk, code__iexact=code).exists():
-        problems.append(("code", f"{code} is already listed for this service"))
+    elif listed := _listed_as(service, code):
+        problems.append(("code", f"this language is already listed for this service (as {listed})"))
     if code and not stored.get("name"):
         problems.append(("name", "is required for a language the search form does not list"))
     if problems:
         raise InvalidRecord(problems)
     return stored
+
+
+def _listed_as(service: Service, code: str) -> str:
+    """The code the service already lists `code`'s language under (`en` for `eng`), or ""."""
+    for (listed,) in Language.objects.filter(service_id=service.pk).values_list("code"):
+        if filter_language(str(listed or "")) == filter_language(code):
+            return str(listed)
+    return ""
 
 
 def add_language(*, actor: Any, service: Service, values: Mapping[str, Any]) -> Language:
