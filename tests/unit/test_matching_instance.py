@@ -87,6 +87,15 @@ def test_a_profiles_instance_is_assigned_and_written_in_the_result_shape() -> No
     assert document["total_score"] == pytest.approx(first["score"] + second["score"], abs=1e-6)
 
 
+def test_a_three_letter_language_code_is_the_same_language_as_its_two_letter_twin() -> None:
+    document = with_change(PROFILES, ("seekers", 1, "languages"), ["eng", "en"])
+    instance = parse_instance(with_change(json.loads(document), ("supporters", 0, "languages"), ["pol"]))
+    assert instance.seekers[1].languages == ("en",) and instance.supporters[0].languages == ("pl",)
+    first, second = result_document(assign_instance(instance))["assignments"]
+    assert (first["seeker"], first["supporter"]) == ("s1", "p1")  # "pol" shares Polish with "pl"
+    assert (second["seeker"], second["supporter"]) == ("7", "p2")  # "eng" shares English with "en"
+
+
 def test_a_scores_instance_is_solved_on_the_scores_alone() -> None:
     document = result_document(assign_instance(parse_instance(json.dumps(SCORES))))
     assert [(row["seeker"], row["supporter"], row["score"]) for row in document["assignments"]] == [

@@ -21,6 +21,7 @@ from carepath_core.matching.profiles import (
 )
 from carepath_core.search.geo import Point
 from carepath_core.vocabulary import lived_experience_topics
+from carepath_core.vocabulary.language_codes import search_language
 
 SEEKER_KEYS = frozenset(
     {
@@ -76,11 +77,12 @@ def _strings(raw: Mapping[str, Any], key: str, where: str, *, required: bool = F
 
 
 def _languages(raw: Mapping[str, Any], where: str) -> tuple[str, ...]:
+    """The codes as the directory's search files them (`eng` and `en` are one language), in order."""
     codes = _strings(raw, "languages", where, required=True)
     for index, code in enumerate(codes):
         if not LANGUAGE_CODE.match(code):
             raise InvalidData(f"{where}.languages[{index}]", f"'{code}' is not a language code like 'en'")
-    return tuple(codes)
+    return tuple(dict.fromkeys(search_language(code) for code in codes))
 
 
 def _topics(raw: Mapping[str, Any], where: str) -> frozenset[str]:
