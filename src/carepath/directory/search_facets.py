@@ -44,7 +44,7 @@ def entry_facets(entry: Mapping[str, Any]) -> list[str]:
     if entry["support_type"]:
         tokens.add(facet_token(SUPPORT_TYPE, entry["support_type"]))
     for column, facet in _LIST_COLUMNS:
-        tokens.update(facet_token(facet, value) for value in _listed(entry[column]))
+        tokens.update(facet_token(facet, value) for value in listed_values(entry[column]))
     if entry["capacity_available"] is not None and entry["capacity_available"] > 0:
         tokens.add(CAPACITY_NOW)
     if entry["hours_24_7"] or entry["open_windows"] is not None:
@@ -76,6 +76,6 @@ def query_facets(query: ServiceQuery) -> dict[str, list[str]]:
     return groups
 
 
-def _listed(bars: str) -> list[str]:
+def listed_values(bars: str) -> list[str]:
     """The values of a bar-separated column ("|en|fr|")."""
     return [value for value in bars.split("|") if value]

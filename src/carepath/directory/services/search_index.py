@@ -29,7 +29,7 @@ from django.db.models import Model
 
 from carepath.directory.models import SearchEntry, SearchPoint, UnlistedEntry
 from carepath.directory.record_words import clear_unlisted, forget_unlisted, remember_unlisted
-from carepath.directory.search_facets import entry_facets
+from carepath.directory.search_facets import entry_facets, listed_values
 from carepath.directory.selectors.raw_rows import chunked, rows_where_in
 from carepath.directory.selectors.search_facts import ServiceFacts, all_service_ids, service_facts
 from carepath.directory.services.hsds_bulk import insert_rows
@@ -305,7 +305,7 @@ def _document(item: ServiceFacts, entry: dict[str, Any], entry_id: int, located:
         item.organization_name,
         " ".join(str(row["name"] or row["code"] or "") for row in item.languages),
         " ".join(city for place in item.places for city in place.cities),
-        " ".join(kind.replace("_", " ") for kind in entry["cost_kinds"].strip("|").split("|")),
+        " ".join(kind.replace("_", " ") for kind in listed_values(entry["cost_kinds"])),
     ]
     places = {place_token(geo.cell_of(point, geo.COARSE_CELL_DEGREES)) for point in located}
     places.update(fine_place_token(geo.cell_of(point)) for point in located)
