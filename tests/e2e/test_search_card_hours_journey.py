@@ -1,4 +1,5 @@
-"""A result card in a real browser: hours kept at a service's place, and a language sent as `eng`.
+"""A result card in a real browser: hours kept at a service's place, hours given only as rules, and a
+language sent as `eng`.
 
 axe and the no-sideways-scroll check run at desktop width and at 320 px.
 """
@@ -50,7 +51,7 @@ def directory(transactional_db: Any) -> None:
 
 
 @pytest.mark.parametrize("width", [1280, 320])
-def test_a_card_shows_hours_at_a_place_and_names_a_three_letter_language(
+def test_a_card_shows_hours_at_a_place_and_in_words_and_names_a_three_letter_language(
     page: Page, live_server: Any, directory: None, width: int
 ) -> None:
     page.set_viewport_size({"width": width, "height": 900})
@@ -65,5 +66,7 @@ def test_a_card_shows_hours_at_a_place_and_names_a_three_letter_language(
         "article", name="Mill Town Recovery Café"
     )
     expect(card).to_contain_text("At manchester: Sundays 10:00 to 14:00.")
+    # The café's own Saturday hours have no description: the card puts their rules into words.
+    expect(card).to_contain_text("Saturday, 10:00 to 13:00.")
     expect(card).to_contain_text("English")
     check_page(page, f"a card with a place's hours at {width}px")

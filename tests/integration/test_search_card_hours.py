@@ -1,8 +1,12 @@
-"""A result card's hours are the schedules "open now" reads: the service's own and its places'."""
+"""A result card's hours are the schedules "open now" reads: the service's own and its places'.
+
+A schedule with a description shows it; one given only as rules shows them in words.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -96,3 +100,59 @@ def test_place_hours_add_no_query() -> None:
     with CaptureQueriesContext(connection) as queries:
         assert len(page(found)) == 4
     assert len(queries) == 2
+
+
+def rules_only(number: int, **rule: Any) -> dict[str, Any]:
+    return {"id": f"00000000-0000-4000-9200-{number:012d}", "description": "", **rule}
+
+
+def test_a_schedule_given_only_as_rules_is_in_words_on_the_card() -> None:
+    rows = [
+        # The hub's place: Mondays to Fridays, into the night, in the directory's own offset.
+        rules_only(
+            1, service_at_location_id=AT_EAST, freq="WEEKLY", byday="MO,TU,WE,TH,FR",
+            opens_at="18:00", closes_at="23:59", timezone=Decimal("0"),
+        ),
+        # The group's own: every day for the winter, written an hour ahead of UTC.
+        rules_only(
+            2, service_id=IDS["peer_group"], freq="WEEKLY", byday="MO,TU,WE,TH,FR,SA,SU",
+            opens_at="10:00", closes_at="16:00",
+            timezone=Decimal("1"), valid_from=dt.date(2026, 12, 1), valid_to=dt.date(2027, 2, 28),
+        ),
+        # Every other week: "open now" cannot read it, so the card says nothing of it.
+        rules_only(
+            3, service_id=IDS["peer_group"], freq="WEEKLY", interval=2, byday="SA",
+            opens_at="10:00", closes_at="12:00",
+        ),
+        # A description wins over the rules.
+        rules_only(4, service_id=IDS["line"], freq="WEEKLY", byday="SU", opens_at="20:00", closes_at="02:00")
+        | {"description": "Sunday nights."},
+    ]  # fmt: skip
+    with transaction.atomic():
+        insert_hsds_rows({"schedule": rows})
+        refresh_search_entries(IDS[name] for name in ("hybrid", "peer_group", "line"))
+    monday_evening = dt.datetime(2026, 11, 23, 19, 0, tzinfo=dt.UTC)
+    hybrid, peer_group, line = cards("hybrid", "peer_group", "line", moment=monday_evening)
+    assert hybrid.hours == ["At east: Sunday drop-in.", "At east: Monday to Friday, 18:00 to midnight."]
+    assert hybrid.open_at_time is True  # what the card says is what makes it open
+    assert peer_group.hours == [
+        "Weekly hours.",
+        "Every day, 10:00 to 16:00 (UTC+1), from 1 December 2026 to 28 February 2027.",
+    ]
+    assert "Sunday nights." in line.hours
+    assert not any("20:00" in text for text in line.hours)
+
+
+def test_rules_in_words_add_no_query() -> None:
+    Schedule.objects.update(description="")
+    found = hits("recovery", "hybrid", "counselling", "peer_group", "ecoute")
+    with CaptureQueriesContext(connection) as queries:
+        shown = page(found)
+    assert len(queries) == 2
+    assert [card.hours for card in shown] == [
+        ["Saturday, 10:00 to 13:00.", "At manchester: Sunday, 10:00 to 14:00."],
+        ["At east: Sunday, 10:00 to 14:00."],
+        ["Tuesday, 18:00 to 20:00.", "Sunday, 10:00 to 14:00."],
+        ["Monday to Friday, 09:00 to 17:00."],
+        ["Monday to Friday, 09:00 to 17:00 (UTC-5)."],
+    ]

@@ -41,8 +41,8 @@ class Window:
         return self.start <= minute < self.end
 
 
-def _minutes(text: str) -> tuple[int, int | None] | None:
-    """Minutes after midnight and the offset in minutes written with the time, if any."""
+def clock_and_offset(text: str) -> tuple[int, int | None] | None:
+    """Minutes after midnight and the offset in minutes written with the time, if any; None if unreadable."""
     found = TIME.match(text.strip())
     if found is None:
         return None
@@ -60,7 +60,8 @@ def _minutes(text: str) -> tuple[int, int | None] | None:
     return hours * 60 + minutes, offset
 
 
-def _days(rule: Mapping[str, Any]) -> list[int] | None:
+def rule_days(rule: Mapping[str, Any]) -> list[int] | None:
+    """The days (0 is Monday) a rule opens on every week; None for any other shape of rule."""
     freq = str(rule.get("freq") or "").upper()
     if rule.get("interval") not in (None, 1) or rule.get("count") not in (None, 0):
         return None
@@ -85,8 +86,9 @@ def _wrapped(start: int, end: int) -> list[tuple[int, int]]:
 
 def weekly_windows(rule: Mapping[str, Any], default_offset_minutes: int = 0) -> list[Window] | None:
     """The windows one HSDS schedule describes, or None when its hours cannot be worked out."""
-    days = _days(rule)
-    opens, closes = _minutes(str(rule.get("opens_at") or "")), _minutes(str(rule.get("closes_at") or ""))
+    days = rule_days(rule)
+    opens = clock_and_offset(str(rule.get("opens_at") or ""))
+    closes = clock_and_offset(str(rule.get("closes_at") or ""))
     if days is None or opens is None or closes is None:
         return None
     offset = _offset_minutes(rule, opens[1], default_offset_minutes)

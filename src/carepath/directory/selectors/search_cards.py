@@ -31,8 +31,10 @@ from carepath.directory.models import (
 )
 from carepath.directory.selectors.prepared import any_of, prepared_cursor
 from carepath.directory.selectors.search import Hit
+from carepath.directory.selectors.service_details import default_offset_minutes
 from carepath_core.directory_freshness import is_stale
 from carepath_core.search import hours
+from carepath_core.search.hours_text import hours_line
 from carepath_core.vocabulary import lived_experience_topics, search_languages
 from carepath_core.vocabulary.language_codes import search_language
 
@@ -216,21 +218,32 @@ def _services(ids: list[str]) -> dict[str, tuple[dict[str, Any], str, _Entry]]:
 
 
 class _Details(NamedTuple):
-    schedules: dict[str, list[str]]  # the schedules' descriptions
+    schedules: dict[str, list[str]]  # each schedule's description, or else its rules in words
     languages: dict[str, list[str]]
     phones: dict[str, str]  # the first number
     costs: dict[str, list[str]]  # one line per cost option, cheapest first
 
 
-# The details' tables, each as (kind, service_id, three texts, amount, id) for one UNION ALL query.
-# Costs come first: PostgreSQL types a UNION's columns pair by pair from the left, and a NULL
-# amount in the first two branches would make the column text, which a numeric amount cannot join.
+# The details' tables, each as (kind, service_id, three texts, amount, id, a schedule's rule fields)
+# for one UNION ALL query. Costs come first: PostgreSQL types a UNION's columns pair by pair from the
+# left, and a NULL amount in the first two branches would make the column text, which a numeric
+# amount cannot join; schedules come second for the same reason (their rule fields are NULL in the
+# costs' branch).
 DETAIL_PARTS = (
     (CostOption, "option, currency, amount_description, amount"),
     (Schedule, "description, '', '', NULL"),
     (Language, "name, code, '', NULL"),
     (Phone, "number, '', '', NULL"),
 )
+# What `carepath_core.search.hours_text` puts into words when a schedule has no description.
+RULE_FIELDS = (
+    "freq", "interval", "byday", "byweekno", "bymonthday", "byyearday", "count", "opens_at", "closes_at",
+    "timezone", "valid_from", "valid_to", "dtstart", "until",
+)  # fmt: skip
+# Quoted: `interval` is a keyword in PostgreSQL.
+SCHEDULE_RULE = ", ".join(f'"{name}"' for name in RULE_FIELDS)
+PLACE_SCHEDULE_RULE = ", ".join(f'h."{name}"' for name in RULE_FIELDS)
+NO_RULE = ", ".join(["NULL"] * len(RULE_FIELDS))
 COST, SCHEDULE, LANGUAGE, PHONE = range(len(DETAIL_PARTS))
 _AMOUNT = CostOption._meta.get_field("amount")
 _AMOUNT_PLACES = Decimal(1).scaleb(-(_AMOUNT.decimal_places or 0))
@@ -253,13 +266,21 @@ def _place_hours_sql(among: str) -> str:
     tests/integration/test_search_card_hours.py holds the two together."""
     schedule, link, location = (model._meta.db_table for model in (Schedule, ServiceAtLocation, Location))
     return (
-        f"SELECT {SCHEDULE}, l.service_id, h.description, COALESCE(p.name, ''), '', NULL, h.id "  # noqa: S608 (names from the models)
+        f"SELECT {SCHEDULE}, l.service_id, h.description, COALESCE(p.name, ''), '', NULL, h.id, "  # noqa: S608 (names from the models)
+        f"{PLACE_SCHEDULE_RULE} "
         f"FROM {link} l JOIN {schedule} h ON h.service_at_location_id = l.id "
         f"LEFT JOIN {location} p ON p.id = l.location_id "
         # COALESCE, not IS NULL: given `service_id IS NULL`, SQLite would read every schedule
         # filed under a place (through the service_id index) rather than the page's places.
         f"WHERE {among} AND COALESCE(h.service_id, '') = ''"
     )
+
+
+def _schedule_text(description: str, rule: tuple[Any, ...], default_offset: int, _: _Labels) -> str | None:
+    """The schedule's description; without one, its rules in words (None when they cannot be said)."""
+    if description and description.strip():
+        return description
+    return hours_line(dict(zip(RULE_FIELDS, rule, strict=True)), default_offset, _)
 
 
 def _hours_line(description: str, place: str, _: _Labels) -> str:
@@ -278,19 +299,21 @@ def _details(ids: list[str], _: _Labels) -> _Details:
     """Schedules, languages, the first phone number and the costs of each service, in one query."""
     among, params = any_of("service_id", ids)
     sql = " UNION ALL ".join(
-        f"SELECT {kind}, service_id, {columns}, id FROM {model._meta.db_table} "  # noqa: S608 (names from the models)
-        f"WHERE {among}"
+        f"SELECT {kind}, service_id, {columns}, id, {SCHEDULE_RULE if model is Schedule else NO_RULE} "  # noqa: S608 (names from the models)
+        f"FROM {model._meta.db_table} WHERE {among}"
         for kind, (model, columns) in enumerate(DETAIL_PARTS)
     )
     sql += f" UNION ALL {_place_hours_sql(any_of('l.service_id', ids)[0])}"
     found = _Details(defaultdict(list), defaultdict(list), {}, defaultdict(list))
+    default_offset = default_offset_minutes()
     with prepared_cursor() as cursor:
         # Costs by amount then id (the ORM's order_by("amount", "id"): NULLs where the engine puts them).
         cursor.execute(f"{sql} ORDER BY 1, 6, 7", params * (len(DETAIL_PARTS) + 1))
-        for kind, service_id, first, second, third, amount, _id in cursor.fetchall():
+        for kind, service_id, first, second, third, amount, _id, *rule in cursor.fetchall():
             if kind == SCHEDULE:
-                if first:
-                    found.schedules[service_id].append(_hours_line(first, second, _))
+                said = _schedule_text(first, tuple(rule), default_offset, _)
+                if said:
+                    found.schedules[service_id].append(_hours_line(said, second, _))
             elif kind == LANGUAGE:
                 found.languages[service_id].append(_language_name(first, second))
             elif kind == PHONE:
