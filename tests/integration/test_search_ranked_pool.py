@@ -5,18 +5,15 @@ page is the one ranking every match in range gives."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from carepath.directory.models import SearchPoint
 from carepath.directory.selectors import search
 from carepath.directory.selectors.find import find_services
 from carepath.directory.text_index import text_index
-from carepath_core.search import geo
 from tests.search_directory import load_search_directory
 
 pytestmark = pytest.mark.django_db
@@ -63,33 +60,14 @@ def test_the_words_are_looked_up_once_near_a_place_with_few_matches() -> None:
     assert len(near_lookups) == 1
 
 
-def _every_ring_counted(query: Any, place: Any, radius: float) -> tuple[float, list[int] | None]:
+def _every_ring_counted(query: Any, place: Any, radius: float) -> tuple[float, None]:
     """The plain rule the search's shortcuts must agree with: the smallest ring, counted from the
-    smallest up, holding the pool; else the pool nearest the place in the whole radius (with any as
-    near as the last), how far they reach worked out here from every match's positions; else all."""
+    smallest up, holding the pool, else the whole radius."""
     pool = search._at_least_a_page(query, search.RANK_POOL)
     for ring in search._rings(radius)[:-1]:
         if search._matches_within(query, place, ring, pool) >= pool:
             return ring, None
-    match, params = search._matches_near(query, place, radius, within=False)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT m.entry_id FROM ({match}) m", params)  # in the cells, maybe beyond the circle
-        matching = [entry_id for (entry_id,) in cursor.fetchall()]
-    centre, scale = place.point, geo.longitude_scale(place.point.latitude)
-    nearest: dict[int, float] = {}
-    for entry_id, latitude, longitude in SearchPoint.objects.filter(entry_id__in=matching).values_list(
-        "entry_id", "latitude", "longitude"
-    ):
-        # As the search writes it (`_distance_sql`), so ties fall alike.
-        north = (latitude - centre.latitude) * geo.KM_PER_DEGREE
-        east = (longitude - centre.longitude) * scale
-        distance2 = north * north + east * east
-        nearest[entry_id] = min(distance2, nearest.get(entry_id, distance2))
-    within = sorted((d, entry_id) for entry_id, d in nearest.items() if d <= radius * radius)
-    if len(within) <= pool:
-        return radius, [entry_id for _, entry_id in within]
-    last = within[pool - 1][0]
-    return math.sqrt(last), [entry_id for d, entry_id in within if d <= last]
+    return radius, None
 
 
 @pytest.mark.parametrize("params", SEARCHES)
@@ -111,19 +89,16 @@ DEMO_SEARCHES: tuple[dict[str, list[str]], ...] = (
 )
 
 
-@pytest.mark.parametrize("few", [None, 0], ids=["read-at-once-when-few", "rings-counted"])
 @pytest.mark.parametrize("pool", [3, 10])
 def test_on_a_spread_out_directory_the_ring_is_the_one_counting_every_ring_chooses(
-    monkeypatch: pytest.MonkeyPatch, pool: int, few: int | None
+    monkeypatch: pytest.MonkeyPatch, pool: int
 ) -> None:
     from carepath.demo.services import load_demo_directory
 
     load_demo_directory(services=400, seed=3)  # clustered round real towns, at every distance
     monkeypatch.setattr(search, "RANK_POOL", pool)
-    if few is not None:  # never judged few: the rings are counted where the engine stops early
-        monkeypatch.setattr(search, "FEW_MATCHES", few)
     pages = [{**params, "per_page": ["2"], "page": [page]} for params in DEMO_SEARCHES for page in ("1", "2")]
     chosen = [_page(params) for params in pages]
-    assert any(result[-1][2] is not None for result in chosen)  # some searches ranked a smaller area
+    assert any(result[-1][2] is not None for result in chosen)  # some searches chose a smaller ring
     monkeypatch.setattr(search, "_ranked_radius", _every_ring_counted)
     assert chosen == [_page(params) for params in pages]

@@ -50,7 +50,6 @@ MAX_SCANNED = 5000  # candidates read per stream, at most
 POINT_BUDGET = 20_000  # positions the nearby stream may look at: about 10 km around central London
 FEW_POSITIONS = 1000  # positions a nearest-first search reads in one query rather than ring by ring
 RANK_POOL = 100  # matches near the place (the nearest) and online ones beside them, ranked by relevance
-FEW_MATCHES = 4 * RANK_POOL  # matches in a radius read at once with their distances, not ring by ring
 MAX_FINE_TOKENS = 256  # search cells asked of the text index (25 km across); wider, coarse cells
 MIN_RING_KM = 1.0  # the smallest radius asked first when nearest come first
 TEXT_MATCH_CAP = 5000  # matches of the words taken, at most, for a stream the place does not bound
@@ -296,13 +295,10 @@ def _nearby_statements(
         return statements
     radius = _reachable_radius(centre, query.radius_km)
     among: list[int] | None = None
-    searched = radius
     if query.words and order == "relevance":
-        searched, among = _ranked_radius(query, place, radius)
-        if among is None:
-            radius = searched
-    if searched < query.radius_km:
-        state["capped"], state["searched_radius"] = True, searched
+        radius, among = _ranked_radius(query, place, radius)
+    if radius < query.radius_km:
+        state["capped"], state["searched_radius"] = True, radius
     if among is not None and not among:
         return []  # nothing near matches the words and the filters
     return [_Statement(*_nearby(query, place, order, radius, among))]
@@ -511,32 +507,34 @@ def _place_tokens(centre: geo.Point, radius: float) -> list[str]:
 
 
 def _ranked_radius(query: ServiceQuery, place: Place, radius: float) -> tuple[float, list[int] | None]:
-    """How far the matches ranked reach, and which they are when they are not a whole ring.
+    """The smallest ring holding at least RANK_POOL matches that pass the filters, or `radius`;
+    and, when the whole radius holds fewer, every one of them (to score just those).
 
-    Ranking by relevance scores every match it is given, and a common word matches most listings:
-    near a city that is thousands of scores for a page of twenty. The nearest matches that pass the
-    filters are ranked instead, at least RANK_POOL of them (or enough for the page asked for): the
-    smallest ring (halving the radius) holding that many, all of it; when no ring inside the radius
-    does, the pool nearest the place (`_nearest_matching`) rather than every match in the radius,
-    whose area is four times the largest ring's (at a million listings, up to 600 matches scored
-    where 100 are needed).
+    Ranking by relevance scores every match in range, and a common word matches most listings:
+    near a city that is thousands of scores for a page of twenty. The nearest matches are ranked
+    instead, enough to fill the pages a person can ask for.
 
     Rare words or narrow filters leave too few in every ring, so the widest is asked first. Where
     the engine stops reading matches at a LIMIT (`TextIndex.stops_early`), that is the whole
-    radius, its first pool of matches read with their distances (`_ranked_radius_read_first`):
-    fewer are all there are to rank, and the words are not looked up again; when they suggest a
-    few hundred in all, every match is read at once and the choice made from their distances;
-    otherwise the rings are counted from the smallest out. (Reading every match of a common word
-    near a city, to choose from, costs more than the counts: 168 ms for 4,825 matches.) Elsewhere
-    (PostgreSQL finds every match in the cells before the first row) it is the largest ring
-    inside the radius, a quarter of its area.
+    radius, and when it holds too few the matches found are all there are to rank: no ring is
+    counted and the words are not looked up again; otherwise the rings are counted from the
+    largest in. (Reading more of them, with their distances,
+    to choose the ring from was measured slower: a common word's first thousand cost more than
+    the counts.) Elsewhere (PostgreSQL finds every match in the cells before the first row) it is
+    the largest ring inside the radius, a quarter of its area.
     """
     pool = _at_least_a_page(query, RANK_POOL)
     rings = _rings(radius)[:-1]
     if text_index().stops_early:
-        return _ranked_radius_read_first(query, place, radius, pool, rings)
+        found = _matching(query, place, radius, pool)
+        if len(found) < pool:
+            return radius, found
+        for ring in rings:
+            if _matches_within(query, place, ring, pool) >= pool:
+                return ring, None
+        return radius, None
     if not rings or _matches_within(query, place, rings[-1], pool) < pool:
-        return _nearest_matching(query, place, radius, pool)
+        return radius, None
     # The largest inner ring holds enough; a smaller one may (counted from the smallest, as each
     # count here reads every match in its ring).
     for ring in rings[:-1]:
@@ -545,88 +543,12 @@ def _ranked_radius(query: ServiceQuery, place: Place, radius: float) -> tuple[fl
     return rings[-1], None
 
 
-def _ranked_radius_read_first(
-    query: ServiceQuery, place: Place, radius: float, pool: int, rings: list[float]
-) -> tuple[float, list[int] | None]:
-    """`_ranked_radius` where the engine stops reading at a LIMIT: the first pool of matches is read
-    with their distances; fewer are all there are, and a few more are all read at once."""
-    first = _near_matches(query, place, radius, pool)
-    if len(first) < pool:
-        return radius, [entry_id for entry_id, _ in first]
-    if _likely_few(first, pool):
-        return _ring_or_nearest(_near_matches(query, place, radius), pool, radius, rings)
-    for ring in rings:
-        if _matches_within(query, place, ring, pool) >= pool:
-            return ring, None
-    return _nearest_matching(query, place, radius, pool)
-
-
-def _nearest_matching(query: ServiceQuery, place: Place, radius: float, pool: int) -> tuple[float, list[int]]:
-    """The `pool` matches of the words and the filters nearest the place within the radius (with
-    any as near as the last of them), and how far they reach: the radius when they are all there are.
-    """
-    return _nearest_of(_near_matches(query, place, radius), pool, radius)
-
-
-def _likely_few(first: list[tuple[int, float]], pool: int) -> bool:
-    """Whether the radius likely holds at most FEW_MATCHES matches, judged from the first `pool` the
-    engine read in id order: the ids they span, out of every id, is about their share of the
-    matches. Then the largest inner ring (a quarter of the area) likely holds fewer than the pool,
-    and counting the rings would only come to reading every match anyway. A guess that only
-    chooses how the answer is found, never what it is (`_ring_or_nearest` gives the rings' answer).
-    """
+def _matching(query: ServiceQuery, place: Place, radius: float, limit: int) -> list[int]:
+    """Entries matching the words and the filters within the radius, at most `limit` of them."""
+    match, params = _matches_near(query, place, radius)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MAX(id) FROM {ENTRY_TABLE}")
-        (top,) = cursor.fetchone()
-    last = max(entry_id for entry_id, _ in first)
-    return pool * int(top or 0) <= FEW_MATCHES * last
-
-
-def _ring_or_nearest(
-    found: list[tuple[int, float]], pool: int, radius: float, rings: list[float]
-) -> tuple[float, list[int] | None]:
-    """What counting the rings would choose, from every match within the radius and its distance:
-    the smallest ring holding the pool, else the pool nearest the place."""
-    for ring in rings:
-        if sum(1 for _, distance2 in found if distance2 <= ring * ring) >= pool:
-            return ring, None
-    return _nearest_of(found, pool, radius)
-
-
-def _nearest_of(found: list[tuple[int, float]], pool: int, radius: float) -> tuple[float, list[int]]:
-    """Of every match within the radius (entry id, squared distance), the `pool` nearest, ties kept."""
-    ordered = sorted(found, key=lambda match: (match[1], match[0]))
-    if len(ordered) <= pool:
-        return radius, [entry_id for entry_id, _ in ordered]
-    last = ordered[pool - 1][1]
-    return math.sqrt(max(last, 0.0)), [entry_id for entry_id, distance2 in ordered if distance2 <= last]
-
-
-def _near_matches(
-    query: ServiceQuery, place: Place, radius: float, limit: int | None = None
-) -> list[tuple[int, float]]:
-    """Matches of the words and the filters within the circle, each with its squared distance in km²:
-    every one, or the first `limit` the engine reads (in its own order, not by distance).
-
-    Each match's distance is read from the position index by its id (`_by_entry`), a lookup per
-    match but no score; the rows are handed over as they are found, so a limit stops the reading.
-    """
-    match, params = _matches_near(query, place, radius, within=False)
-    distance, distance_params = _distance_sql(place.point)
-    area = _area(place.point, radius)
-    nearest = (
-        f"(SELECT MIN({distance}) FROM {POINT_TABLE} p WHERE p.entry_id = m.entry_id "
-        f"AND {_by_entry(area.where())})"
-    )
-    # The fence keeps the distance a column worked out once per match, not again in the WHERE.
-    fence = "LIMIT -1" if connection.vendor == "sqlite" else "OFFSET 0"
-    sql = (
-        f"SELECT entry_id, distance2 FROM (SELECT m.entry_id, {nearest} AS distance2 FROM ({match}) m "
-        f"{fence}) found WHERE distance2 <= %s{'' if limit is None else f' LIMIT {int(limit)}'}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*distance_params, *area.params, *params, radius * radius])
-        return [(int(entry_id), float(distance2)) for entry_id, distance2 in cursor.fetchall()]
+        cursor.execute(f"SELECT m.entry_id FROM ({match}) m LIMIT {limit}", params)
+        return [entry_id for (entry_id,) in cursor.fetchall()]
 
 
 def _matches_within(query: ServiceQuery, place: Place, radius: float, limit: int) -> int:
@@ -638,11 +560,9 @@ def _matches_within(query: ServiceQuery, place: Place, radius: float, limit: int
     return int(count)
 
 
-def _matches_near(
-    query: ServiceQuery, place: Place, radius: float, *, within: bool = True
-) -> tuple[str, list[Any]]:
-    """The unscored matches of the words and the filters in the ring (in its cells; `within`, also
-    inside the circle where the engine's scores are costly: `_circle`)."""
+def _matches_near(query: ServiceQuery, place: Place, radius: float) -> tuple[str, list[Any]]:
+    """The unscored matches of the words and the filters in the ring (in its cells, where the
+    engine's scores are cheap: `_circle`)."""
     facets, unindexed = _index_filters(query)
     return text_index().matches(
         query.words,
@@ -650,7 +570,7 @@ def _matches_near(
         scored=False,
         facets=facets,
         entries=_condition(unindexed),
-        near=_condition(_circle(place.point, radius)) if within else None,
+        near=_condition(_circle(place.point, radius)),
     )
 
 
