@@ -127,6 +127,11 @@ def test_a_schedule_given_only_as_rules_is_in_words_on_the_card() -> None:
         # A description wins over the rules.
         rules_only(4, service_id=IDS["line"], freq="WEEKLY", byday="SU", opens_at="20:00", closes_at="02:00")
         | {"description": "Sunday nights."},
+        # Ended before the day the search is made: no longer hours at all.
+        rules_only(
+            5, service_id=IDS["peer_group"], freq="WEEKLY", byday="TU", opens_at="09:00",
+            closes_at="11:00", valid_to=dt.date(2026, 11, 22),
+        ),
     ]  # fmt: skip
     with transaction.atomic():
         insert_hsds_rows({"schedule": rows})

@@ -141,6 +141,23 @@ def test_dates_the_rule_applies_between(dates: dict[str, Any], said: str) -> Non
 
 
 @pytest.mark.parametrize(
+    ("dates", "today", "said"),
+    [
+        ({"valid_to": dt.date(2026, 11, 30)}, dt.date(2026, 11, 30), ", until 30 November 2026"),
+        ({"valid_to": dt.date(2026, 11, 30)}, dt.date(2026, 12, 1), None),  # ended yesterday
+        ({"until": "2026-06-30"}, dt.date(2026, 11, 30), None),
+        ({"valid_from": dt.date(2027, 1, 1)}, dt.date(2026, 11, 30), ", from 1 January 2027"),
+        ({}, dt.date(2026, 11, 30), ""),
+    ],
+)
+def test_given_today_a_rule_that_has_ended_gives_no_line(
+    dates: dict[str, Any], today: dt.date, said: str | None
+) -> None:
+    expected = None if said is None else f"Monday, 09:00 to 17:00{said}."
+    assert hours_line(weekly("MO", **dates), 0, today=today) == expected
+
+
+@pytest.mark.parametrize(
     "dates",
     [
         {"valid_from": dt.date(2027, 1, 2), "valid_to": dt.date(2027, 1, 1)},  # never applies

@@ -43,15 +43,23 @@ def _month_names(_: Translate) -> tuple[str, ...]:
     )  # fmt: skip
 
 
-def hours_line(rule: Mapping[str, Any], default_offset_minutes: int = 0, _: Translate = _same) -> str | None:
+def hours_line(
+    rule: Mapping[str, Any],
+    default_offset_minutes: int = 0,
+    _: Translate = _same,
+    today: dt.date | None = None,
+) -> str | None:
     """The rule as one sentence, or None when it cannot be said without guessing.
 
     `default_offset_minutes` is the offset the directory reads times without one in: a rule in
-    another offset says which ("(UTC+1)").
+    another offset says which ("(UTC+1)"). Given `today`, a rule whose last day has passed says
+    nothing: it no longer opens, as "open now" reads it, and "until" a past date would only puzzle.
     """
     days = rule_days(rule)
     period = _period(rule)
     if days is None or period is None:
+        return None
+    if today is not None and period[1] is not None and period[1] < today:
         return None
     times = _times(rule, default_offset_minutes, _)
     if times is None:

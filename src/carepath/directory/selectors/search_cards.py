@@ -283,13 +283,16 @@ def _place_hours_sql(among: str) -> str:
     )
 
 
-def _schedule_text(description: str, rule: str | None, default_offset: int, _: _Labels) -> str | None:
-    """The schedule's description; without one, its rules in words (None when they cannot be said)."""
+def _schedule_text(
+    description: str, rule: str | None, default_offset: int, _: _Labels, today: dt.date
+) -> str | None:
+    """The schedule's description; without one, its rules in words (None when they cannot be said
+    or have ended)."""
     if description and description.strip():
         return description
     if rule is None:
         return None
-    return hours_line(dict(zip(RULE_FIELDS, json.loads(rule), strict=True)), default_offset, _)
+    return hours_line(dict(zip(RULE_FIELDS, json.loads(rule), strict=True)), default_offset, _, today)
 
 
 def _hours_line(description: str, place: str, _: _Labels) -> str:
@@ -304,7 +307,7 @@ def _language_name(name: str, code: str) -> str:
     return name or search_languages().get(search_language(code), code)
 
 
-def _details(ids: list[str], _: _Labels) -> _Details:
+def _details(ids: list[str], _: _Labels, today: dt.date) -> _Details:
     """Schedules, languages, the first phone number and the costs of each service, in one query."""
     among, params = any_of("service_id", ids)
     sql = " UNION ALL ".join(
@@ -320,7 +323,7 @@ def _details(ids: list[str], _: _Labels) -> _Details:
         cursor.execute(f"{sql} ORDER BY 1, 6, 7", params * (len(DETAIL_PARTS) + 1))
         for kind, service_id, first, second, third, amount, _id, rule in cursor.fetchall():
             if kind == SCHEDULE:
-                said = _schedule_text(first, rule, default_offset, _)
+                said = _schedule_text(first, rule, default_offset, _, today)
                 if said:
                     found.schedules[service_id].append(_hours_line(said, second, _))
             elif kind == LANGUAGE:
@@ -346,7 +349,7 @@ def result_cards(
         return []
     _ = _Labels()
     services = _services(ids)
-    details = _details(ids, _)
+    details = _details(ids, _, today)
     topic_labels = lived_experience_topics()
     support_labels = _.support_types()
     modality_labels = {f"|{code}|": _(label) for code, label in MODALITY_LABELS.items()}
