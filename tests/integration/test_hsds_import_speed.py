@@ -9,6 +9,7 @@ index an import builds against the one a full rebuild builds.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -18,7 +19,7 @@ import pytest
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 from carepath.demo.directory_generator import demo_directory
-from carepath.directory.models import HSDS_MODELS, SearchEntry, SearchPoint, UnlistedEntry
+from carepath.directory.models import HSDS_MODELS, SearchCard, SearchEntry, SearchPoint, UnlistedEntry
 from carepath.directory.selectors.raw_rows import fields_by_id, rows_where_in
 from carepath.directory.selectors.search_facts import all_service_ids, service_facts
 from carepath.directory.services import search_index
@@ -101,6 +102,10 @@ def _index() -> dict[str, Any]:
     points: dict[str, list[tuple[Any, ...]]] = {}
     for entry_id, *point in SearchPoint.objects.values_list("entry_id", "cell", "latitude", "longitude"):
         points.setdefault(entries[entry_id]["service_id"], []).append(tuple(point))
+    cards = {
+        entries[entry_id]["service_id"]: json.loads(facts)
+        for entry_id, facts in SearchCard.objects.values_list("entry_id", "facts")
+    }
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("SELECT rowid, name, keywords, body, places FROM directory_search_text")
@@ -120,6 +125,7 @@ def _index() -> dict[str, Any]:
         },
         "points": {service: sorted(found) for service, found in points.items()},
         "documents": documents,
+        "cards": cards,
         "unlisted": unlisted,
     }
 
@@ -129,6 +135,7 @@ def test_the_index_an_import_builds_is_the_one_a_rebuild_builds(tmp_path: Path) 
     imported = _index()
     assert len(imported["entries"]) == SERVICES - 1 and len(imported["unlisted"]) == 1
     assert len(imported["documents"]) == SERVICES - 1 and imported["points"]
+    assert len(imported["cards"]) == SERVICES - 1
     assert UnlistedEntry.objects.count() == 1
 
     rebuild_search_index()

@@ -18,7 +18,7 @@ from carepath.directory.models.organizations import (
     Program,
     Url,
 )
-from carepath.directory.models.search import SearchEntry, SearchPoint, UnlistedEntry
+from carepath.directory.models.search import SearchCard, SearchEntry, SearchPoint, UnlistedEntry
 from carepath.directory.models.services import (
     CostOption,
     RequiredDocument,
@@ -85,6 +85,7 @@ __all__ = [
     "Program",
     "RequiredDocument",
     "Schedule",
+    "SearchCard",
     "SearchEntry",
     "SearchPoint",
     "Service",

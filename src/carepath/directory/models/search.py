@@ -1,4 +1,5 @@
-"""The search index: one row per service with what people filter on, and its positions on a grid.
+"""The search index: one row per service with what people filter on, its positions on a grid, and
+what its result card shows.
 
 Derived data, never edited by hand: `services.search_index` rebuilds a service's rows from its HSDS
 records whenever they change. The words of a listing live beside these rows in each backend's own
@@ -61,6 +62,18 @@ class SearchPoint(models.Model):
 
     def __str__(self) -> str:
         return f"({self.latitude}, {self.longitude})"
+
+
+class SearchCard(models.Model):
+    """What a result card shows of the entry's service, as `selectors.card_facts` reads it from the
+    records (JSON text): a page of results reads its cards by entry id, one row each, rather than
+    from six tables. Written with the entry, in the same transaction."""
+
+    entry = models.OneToOneField(SearchEntry, on_delete=models.CASCADE, primary_key=True, related_name="card")
+    facts = models.TextField()
+
+    def __str__(self) -> str:
+        return f"card facts for entry {self.entry_id}"
 
 
 class UnlistedEntry(models.Model):

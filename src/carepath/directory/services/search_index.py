@@ -18,6 +18,7 @@ with the same schedules share the work of turning them into opening windows.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -27,9 +28,10 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Model
 
-from carepath.directory.models import SearchEntry, SearchPoint, UnlistedEntry
+from carepath.directory.models import SearchCard, SearchEntry, SearchPoint, UnlistedEntry
 from carepath.directory.record_words import clear_unlisted, forget_unlisted, remember_unlisted
 from carepath.directory.search_facets import entry_facets, listed_values
+from carepath.directory.selectors.card_facts import card_facts
 from carepath.directory.selectors.raw_rows import chunked, rows_where_in
 from carepath.directory.selectors.search_facts import ServiceFacts, all_service_ids, service_facts
 from carepath.directory.services.hsds_bulk import insert_rows
@@ -95,8 +97,8 @@ def rebuild_search_index(progress: Progress | None = None) -> int:
         with connection.cursor() as cursor:
             text_index().clear(cursor)
         clear_unlisted()
-        SearchPoint.objects.all().delete()
-        SearchEntry.objects.all().delete()
+        for model in (SearchCard, SearchPoint, SearchEntry):
+            model.objects.all().delete()
         after = ""
         windows_of = _windows_memo(_default_offset_minutes())
         while chunk := all_service_ids(after, CHUNK):
@@ -114,7 +116,7 @@ def _replace(service_ids: Sequence[str], windows_of: Windows, facts_of: FactsOf,
     if old:
         with connection.cursor() as cursor:
             text_index().delete(cursor, old)
-            for table, column in ((SearchPoint, "entry_id"), (SearchEntry, "id")):
+            for table, column in ((SearchCard, "entry_id"), (SearchPoint, "entry_id"), (SearchEntry, "id")):
                 _delete_where_in(cursor, table, column, old)
     return _insert(facts_of(service_ids), windows_of)
 
@@ -154,11 +156,32 @@ def _insert(facts: dict[str, ServiceFacts], windows_of: Windows) -> int:
         points.extend((entry_id, geo.cell_of(p), p.latitude, p.longitude) for p in located)
         documents.append(_document(item, entry, entry_id, located))
     insert_rows(SearchPoint, POINT_FIELDS, points)
+    _write_cards(entry_ids)
     with connection.cursor() as cursor:
         index = text_index()
         index.delete(cursor, [document.entry_id for document in documents])  # ids a flushed table may reuse
         index.write(cursor, documents)
     return len(entries)
+
+
+def _write_cards(entry_ids: dict[str, int]) -> None:
+    """Store what each entry's result card shows (`card_facts`), read from the records just written."""
+    facts = card_facts(list(entry_ids))
+    compact = json.JSONEncoder(separators=(",", ":")).encode
+    rows = [(entry_ids[service_id], compact(card)) for service_id, card in facts.items()]
+    insert_rows(SearchCard, ("entry_id", "facts"), rows)
+
+
+def write_missing_cards(batch: int = CHUNK) -> int:
+    """Store the card facts of every entry written before they were stored (migration 0011);
+    returns how many it wrote. One batch of entries at a time, in bounded memory."""
+    written, after = 0, 0
+    entries = SearchEntry.objects.filter(card__isnull=True).order_by("id")
+    while chunk := list(entries.filter(id__gt=after).values_list("service_id", "id")[:batch]):
+        _write_cards(dict(chunk))
+        written += len(chunk)
+        after = chunk[-1][1]
+    return written
 
 
 FACET_FIELDS = (
