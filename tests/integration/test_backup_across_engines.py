@@ -70,6 +70,7 @@ REBUILT_OR_GROWN = {
     "audit_auditchaincheck",
     "directory_searchentry",
     "directory_searchpoint",
+    "directory_searchcard",
     "directory_unlistedentry",
     "outcomes_episodereportrow",
 }

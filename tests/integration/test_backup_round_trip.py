@@ -104,6 +104,7 @@ def test_the_demo_data_round_trips_into_an_empty_database(
     assert "chain intact" in verified.stdout
     # Rebuilt rather than copied: the search index lists the same services.
     assert target.count("directory_searchentry") == source.count("directory_searchentry") > 0
+    assert target.count("directory_searchcard") == source.count("directory_searchentry")
     assert target.count("outcomes_episodereportrow") == source.count("outcomes_episodereportrow") > 0
 
 

@@ -4,7 +4,7 @@ Every concrete table of every installed model is backed up, except:
 - sessions: a restored database starts with everyone signed out (a session names an account by its
   id, and after a restore that id may be someone else's);
 - derived rows that Carepath rebuilds from the others after a restore: the directory's search index
-  (its entries and points, the unlisted index, and the full-text structures beside them, which are
+  (its entries, points and card facts, the unlisted index, and the full-text structures beside them, which are
   not models at all) and the programme report's rows per episode.
 
 A few tables are filled by `migrate` itself (content types, permissions, the audit chain's head).
@@ -26,6 +26,7 @@ REBUILT = frozenset(
     {
         "directory.searchentry",
         "directory.searchpoint",
+        "directory.searchcard",
         "directory.unlistedentry",
         "outcomes.episodereportrow",
     }
