@@ -206,27 +206,32 @@ class SqliteFts5:
         parts = [self._words(words)] if words else []
         parts.extend(self._places(group) for group in (places, *facets) if group)
         expression = " AND ".join(parts)
-        condition, params = "", list[Any]()
-        if among_first is not None:
-            # Matches come in rowid order: the id of match number N bounds the read (FTS5 stops there).
-            condition = (
-                f" AND rowid <= (SELECT MAX(rowid) FROM (SELECT rowid FROM {SQLITE_TABLE} "
-                f"WHERE {SQLITE_TABLE} MATCH %s ORDER BY rowid LIMIT {among_first}) first_read)"
-            )
-            params = [expression]
+        checks, params = [], list[Any]()
         if entries is not None:
-            condition += (
-                f" AND EXISTS (SELECT 1 FROM {ENTRY_TABLE} e "
-                f"WHERE e.id = {SQLITE_TABLE}.rowid AND {entries[0]})"
+            checks.append(
+                f"EXISTS (SELECT 1 FROM {ENTRY_TABLE} e WHERE e.id = {SQLITE_TABLE}.rowid AND {entries[0]})"
             )
             params.extend(entries[1])
         if near is not None:
             # By the match's own id: no lookup of its search entry (the position index covers this).
-            condition += (
-                f" AND EXISTS (SELECT 1 FROM {POINT_TABLE} p "
+            checks.append(
+                f"EXISTS (SELECT 1 FROM {POINT_TABLE} p "
                 f"WHERE p.entry_id = {SQLITE_TABLE}.rowid AND {near[0]})"
             )
             params.extend(near[1])
+        if among_first is not None:
+            # One read of the first matches (FTS5 gives them in rowid order and stops at the LIMIT):
+            # each is checked, and scored only if it passes (CASE evaluates the score only then).
+            # Bounding the read by the id of match number N instead read the matches twice.
+            passes = " AND ".join(checks) if checks else "1"
+            sql = (
+                f"SELECT entry_id, score FROM (SELECT rowid AS entry_id, "
+                f"CASE WHEN {passes} THEN {score} END AS score FROM {SQLITE_TABLE} "
+                f"WHERE {SQLITE_TABLE} MATCH %s ORDER BY rowid LIMIT {among_first}) first_read "
+                "WHERE score IS NOT NULL"
+            )
+            return sql, [*params, expression]
+        condition = "".join(f" AND {check}" for check in checks)
         sql = (
             f"SELECT rowid AS entry_id, {score} AS score "
             # LIMIT -1 (no limit) keeps SQLite from flattening this into a join, where highlight() cannot run.
