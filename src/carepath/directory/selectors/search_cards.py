@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+import orjson
 from django.utils.translation import get_language, gettext
 
 from carepath.directory.models import SearchCard, SearchEntry, SupportType
@@ -177,7 +178,7 @@ def _stored(hits: list[Hit]) -> dict[int, tuple[dict[str, Any], _Entry]]:
         for entry_id, service_id, facts, online, modalities, all_hours, windows, capacity, checked in cursor:
             if services[entry_id] == service_id:
                 entry = _Entry(bool(online), modalities, bool(all_hours), windows, capacity, _date(checked))
-                found[entry_id] = (json.loads(facts), entry)
+                found[entry_id] = (orjson.loads(facts), entry)
     return found
 
 

@@ -18,12 +18,12 @@ with the same schedules share the work of turning them into opening windows.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import orjson
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Model
@@ -167,8 +167,8 @@ def _insert(facts: dict[str, ServiceFacts], windows_of: Windows) -> int:
 def _write_cards(entry_ids: dict[str, int]) -> None:
     """Store what each entry's result card shows (`card_facts`), read from the records just written."""
     facts = card_facts(list(entry_ids))
-    compact = json.JSONEncoder(separators=(",", ":")).encode
-    rows = [(entry_ids[service_id], compact(card)) for service_id, card in facts.items()]
+    # orjson: compact, and about a fifth of the standard encoder's time (an import writes thousands).
+    rows = [(entry_ids[service_id], orjson.dumps(card).decode()) for service_id, card in facts.items()]
     insert_rows(SearchCard, ("entry_id", "facts"), rows)
 
 
