@@ -385,3 +385,16 @@ def test_a_failing_audit_undoes_the_change(
     with pytest.raises(RuntimeError):
         editing_details.add_language(actor=coordinator, service=service, values={"code": "en"})
     assert not Schedule.objects.exists() and not Language.objects.exists() and not stamped(service)
+
+
+@pytest.mark.parametrize(
+    ("zone", "minutes"),
+    [("Europe/London", 0), ("Australia/Sydney", 600), ("America/Santiago", -240), ("Pacific/Auckland", 720)],
+)
+def test_times_without_an_offset_are_read_in_standard_time_in_either_hemisphere(
+    settings: Any, zone: str, minutes: int
+) -> None:
+    # The search index, the result cards and the hours form all read such times by this one offset;
+    # January's alone would be summer time south of the equator (Sydney +11, Santiago -3).
+    settings.CAREPATH_TIME_ZONE = zone
+    assert service_details.default_offset_minutes() == minutes

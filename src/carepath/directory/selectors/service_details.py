@@ -7,10 +7,8 @@ weekly hours the form shows and the rules it keeps as they are (`carepath_core.d
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import F, Q
@@ -18,7 +16,7 @@ from django.utils import timezone
 
 from carepath.directory.models import CostOption, Language, Location, Schedule, Service, ServiceAtLocation
 from carepath_core.directory_details import kinds_of
-from carepath_core.directory_hours import Split, split_schedules
+from carepath_core.directory_hours import Split, split_schedules, standard_offset_minutes
 
 SCHEDULE_COLUMNS = (
     "id", "service_id", "location_id", "service_at_location_id", "valid_from", "valid_to", "dtstart",
@@ -141,6 +139,8 @@ def this_year() -> int:
 
 
 def default_offset_minutes() -> int:
-    """The offset the search index reads a schedule without one in (`search_index`: January's)."""
-    offset = dt.datetime(2025, 1, 15, 12, tzinfo=ZoneInfo(settings.CAREPATH_TIME_ZONE)).utcoffset()
-    return 0 if offset is None else int(offset.total_seconds() // 60)
+    """The offset a schedule's times without one are read in: the directory's time zone outside
+    daylight saving (`standard_offset_minutes`, the lesser of January's and July's), as the hours
+    form writes them. The search index, the result cards and the form all read times by this one.
+    (January's alone is summer time south of the equator: Sydney's +11 instead of +10.)"""
+    return standard_offset_minutes(settings.CAREPATH_TIME_ZONE, this_year()) or 0

@@ -17,14 +17,11 @@ with the same schedules share the work of turning them into opening windows.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import orjson
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Model
 
@@ -34,6 +31,7 @@ from carepath.directory.search_facets import entry_facets, listed_values
 from carepath.directory.selectors.card_facts import card_facts
 from carepath.directory.selectors.raw_rows import chunked, rows_where_in
 from carepath.directory.selectors.search_facts import ServiceFacts, all_service_ids, service_facts
+from carepath.directory.selectors.service_details import default_offset_minutes
 from carepath.directory.services.hsds_bulk import insert_rows
 from carepath.directory.text_index import Document, fine_place_token, online_token, place_token, text_index
 from carepath.errors import ApplicationError
@@ -100,7 +98,7 @@ def rebuild_search_index(progress: Progress | None = None) -> int:
         for model in (SearchCard, SearchPoint, SearchEntry):
             model.objects.all().delete()
         after = ""
-        windows_of = _windows_memo(_default_offset_minutes())
+        windows_of = _windows_memo(default_offset_minutes())
         while chunk := all_service_ids(after, CHUNK):
             indexed += _insert(service_facts(chunk), windows_of)
             after = chunk[-1]
@@ -222,12 +220,6 @@ def add_facet_tokens(batch: int = 5000) -> int:
     return changed
 
 
-def _default_offset_minutes() -> int:
-    zone = ZoneInfo(settings.CAREPATH_TIME_ZONE)
-    offset = dt.datetime(2025, 1, 15, 12, tzinfo=zone).utcoffset()  # standard time, as schedules are
-    return 0 if offset is None else int(offset.total_seconds() // 60)
-
-
 def _positions(item: ServiceFacts) -> list[geo.Point]:
     found = []
     for place in item.places:
@@ -266,7 +258,7 @@ def _whole(value: Decimal | None) -> int | None:
 
 def windows_memo() -> Windows:
     """A memo of opening windows for the directory's time zone, to share between refreshes."""
-    return _windows_memo(_default_offset_minutes())
+    return _windows_memo(default_offset_minutes())
 
 
 def _windows_memo(offset: int) -> Windows:
