@@ -99,7 +99,7 @@ def _services(ids: list[str]) -> dict[str, tuple[dict[str, Any], str]]:
         for row in cursor.fetchall():
             service = dict(zip(SERVICE_FIELDS, row, strict=False))
             for name in JSON_FIELDS:
-                service[name] = _json(service[name])
+                service[name] = json_value(service[name])
             crisis = service["crisis_capable"]
             service["crisis_capable"] = None if crisis is None else bool(crisis)  # SQLite: 0 or 1
             service["description"] = _shortened(service["description"] or "")
@@ -123,7 +123,7 @@ def _details(ids: list[str]) -> dict[str, list[list[Any]]]:
         for kind, service_id, first, second, third, amount, _id, rule in cursor.fetchall():
             exact = _amount(amount)
             found[service_id].append(
-                [kind, first, second, third, None if exact is None else str(exact), _json(rule)]
+                [kind, first, second, third, None if exact is None else str(exact), json_value(rule)]
             )
     return found
 
@@ -161,8 +161,9 @@ def _amount(value: Any) -> Decimal | None:
     return _SQLITE_DECIMALS.create_decimal_from_float(value).quantize(_AMOUNT_PLACES, context=_AMOUNT_CONTEXT)
 
 
-def _json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) else value  # SQLite gives JSON as text
+def json_value(value: Any) -> Any:
+    """A JSON column's value as Python: SQLite hands JSON back as text through a raw cursor."""
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def _web_address(url: str | None) -> str:

@@ -10,7 +10,6 @@ as of today, and whether each service is open at the time asked about.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -19,7 +18,7 @@ import orjson
 from django.utils.translation import get_language, gettext
 
 from carepath.directory.models import SearchCard, SearchEntry, SupportType
-from carepath.directory.selectors.card_facts import COST, LANGUAGE, PHONE, RULE_FIELDS, SCHEDULE
+from carepath.directory.selectors.card_facts import COST, LANGUAGE, PHONE, RULE_FIELDS, SCHEDULE, json_value
 from carepath.directory.selectors.prepared import any_of, prepared_cursor
 from carepath.directory.selectors.search import Hit
 from carepath.directory.selectors.service_details import default_offset_minutes
@@ -147,14 +146,10 @@ def _open_at(entry: _Entry, moment: dt.datetime | None) -> bool | None:
         return None
     if entry.hours_24_7:
         return True
-    windows = _json(entry.open_windows)
+    windows = json_value(entry.open_windows)
     if windows is None:
         return None
     return hours.is_open(hours.decode(windows), moment)
-
-
-def _json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) else value  # SQLite gives JSON as text
 
 
 def _date(value: Any) -> dt.date | None:
