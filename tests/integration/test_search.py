@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
+from carepath.directory import text_index
 from carepath.directory.models import Address, SearchEntry, SearchPoint, Service
 from carepath.directory.selectors import search
 from carepath.directory.selectors.find import find_services
@@ -292,12 +293,18 @@ def test_a_common_word_reads_only_the_first_matches_and_says_so(monkeypatch: pyt
 def test_the_migration_gives_an_older_index_its_search_cell_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
     words_near = {"q": ["london"], "near": ["London"], "radius_km": ["3"], "virtual": ["exclude"]}
     monkeypatch.setattr(search_index, "fine_place_token", lambda cell: "")  # as the index was written before
+    monkeypatch.setattr(text_index, "word_places", lambda places: [])  # and before words by place (0012)
     with transaction.atomic():
         rebuild_search_index()
     assert find_services(words_near, home_country="GB", now=MONDAY_10_LONDON).cards == []
 
     migration = importlib.import_module("carepath.directory.migrations.0006_search_fine_cell_tokens")
     migration.add_fine_cell_tokens(None, _Statements())
+    monkeypatch.undo()
+    with connection.cursor() as cursor:  # then, as in a real upgrade, migration 0012
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's writes checked: DDL follows
+        text_index.text_index().file_words_by_place(cursor)
     found = [card.name for card in find_services(words_near, home_country="GB", now=MONDAY_10_LONDON).cards]
     assert "Harbour Anxiety Peer Group" in found
 

@@ -17,9 +17,10 @@ tokens made here, so nothing a person types can reach the engine's query syntax.
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from django.db import connection
@@ -59,9 +60,33 @@ def online_token(country: str) -> str:
     return f"{TOKEN_PREFIX}o{country.lower() or 'any'}"
 
 
+# The place tokens a listing's words are also filed under (`TextIndex.words_by_place`).
+WORD_PLACE_KINDS = (f"{TOKEN_PREFIX}c", f"{TOKEN_PREFIX}o")  # a coarse cell, online in a country
+
+
+def word_places(places: Sequence[str]) -> list[str]:
+    """Of a document's place tokens, those its words are filed under (coarse cells, online countries)."""
+    return sorted(token for token in places if token.startswith(WORD_PLACE_KINDS))
+
+
+def word_place_token(place: str, term: str) -> str:
+    """A word (as the engine indexes it: its stem) in a coarse cell or online in a country.
+
+    A search near a place asks for these instead of the word's own list: a common word's list holds
+    most of the directory, and reading it is most of such a search's time; one cell's share is
+    short. The closing digit keeps a stemmer off the token."""
+    return f"{TOKEN_PREFIX}w{place[len(TOKEN_PREFIX) :]}x{term}0"
+
+
 class TextIndex(Protocol):
     costly_scores: bool  # scoring a match costs much more than finding it: narrow matches first
     stops_early: bool  # a LIMIT stops the reading of matches, rather than every match found first
+    # Each word of a document is filed under its coarse cells and online country too
+    # (`word_place_token`), so `matches` with `word_places` reads short lists.
+    words_by_place: bool
+    # With words filed by place, whether asking for the search cells as well (where the query
+    # checks the circle itself afterwards) narrows the lookup for less than it costs.
+    cells_narrow_words: bool
 
     def create_sql(self) -> list[str]: ...
 
@@ -83,6 +108,11 @@ class TextIndex(Protocol):
         """Merge what a bulk load left in pieces, so each search reads one structure per word."""
         ...
 
+    def file_words_by_place(self, cursor: Any) -> int:
+        """File the words of documents written before words were filed by place under their
+        places, as `write` files them; returns how many documents it went through."""
+        ...
+
     def matches(
         self,
         words: Sequence[str],
@@ -93,10 +123,14 @@ class TextIndex(Protocol):
         entries: tuple[str, list[Any]] | None = None,
         near: tuple[str, list[Any]] | None = None,
         among_first: int | None = None,
+        word_places: Sequence[str] = (),
     ) -> tuple[str, list[Any]]:
         """SQL selecting (entry_id, score) of the matching entries, a higher score ranking first.
 
         `places` is any of those tokens; `facets` are groups of facet tokens, one of each group.
+        `word_places` (coarse cells, online countries) cover `places`: every listing in one of
+        `places` is in one of them. An engine that files words by place (`words_by_place`) looks
+        the words up there; the others find the same listings through `places`.
         Unscored, every score is 0 and the engine does not rank: cheaper, for an order that is not
         by relevance (`scores` then gives the scores of the few entries shown). `entries` is a
         condition on the search entry (alias `e`) that a match must meet, and `near` one that one of
@@ -109,6 +143,10 @@ class TextIndex(Protocol):
 
     def scores(self, words: Sequence[str], entry_ids: Sequence[int]) -> tuple[str, list[Any]]:
         """SQL selecting (entry_id, score) of these entries, which match the words, scored as by `matches`."""
+        ...
+
+    def lexemes(self, words: Sequence[str]) -> tuple[str, ...]:
+        """The words as the index files them (its terms: stemmed, as the engine stems them)."""
         ...
 
     def listings_holding(self, cursor: Any, token: str, at_most: int) -> int:
@@ -134,6 +172,12 @@ class SqliteFts5:
 
     costly_scores = True  # highlight() tokenizes each part again: about 25 µs a match
     stops_early = True  # matches come from the word lists in rowid order, one at a time
+    words_by_place = True  # in `places`, with the terms FTS5 itself makes of the words (`terms`)
+    cells_narrow_words = True  # FTS5 merges the cells' sorted lists: cheap, and fewer matches to check
+    TOKENIZE = "porter unicode61 remove_diacritics 2"  # stemmed, accent-insensitive
+    # A scratch FTS5 table of this connection (schema temp), and its list of (document, term):
+    # SQL cannot ask FTS5 for the terms it makes of a text, but it can for those of a table.
+    TERMS = "carepath_terms"
     WEIGHTS = (("name", 10.0), ("keywords", 4.0), ("body", 1.0))  # places never rank
     SATURATION = 3  # a part that repeats a word many times gains nothing more after the third
 
@@ -157,7 +201,37 @@ class SqliteFts5:
     def create_sql(self) -> list[str]:
         return [
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {SQLITE_TABLE} USING fts5("
-            "name, keywords, body, places, tokenize = 'porter unicode61 remove_diacritics 2')"
+            f"name, keywords, body, places, tokenize = '{self.TOKENIZE}')"
+        ]
+
+    def terms(self, cursor: Any, texts: Sequence[tuple[int, str]]) -> dict[int, list[str]]:
+        """The terms FTS5 makes of each text (by its number): the words as they are indexed."""
+        cursor.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{self.TERMS} USING fts5("
+            f"words, tokenize = '{self.TOKENIZE}', detail = none)"
+        )
+        cursor.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{self.TERMS}_found "
+            f"USING fts5vocab(temp, {self.TERMS}, instance)"
+        )
+        cursor.executemany(f"INSERT INTO temp.{self.TERMS} (rowid, words) VALUES (%s, %s)", list(texts))
+        cursor.execute(f"SELECT doc, term FROM temp.{self.TERMS}_found")  # one row a term and text
+        found: dict[int, list[str]] = {}
+        for number, term in cursor.fetchall():
+            found.setdefault(number, []).append(term)
+        cursor.execute(f"DELETE FROM temp.{self.TERMS}")
+        return found
+
+    def lexemes(self, words: Sequence[str]) -> tuple[str, ...]:
+        """The words as the index files them (a search's phrases match exactly these)."""
+        return _lexemes(connection.vendor, " ".join(words))
+
+    def _with_words_by_place(self, cursor: Any, documents: Sequence[Document]) -> list[Document]:
+        """The documents with their words filed under their places (`word_place_token`), in `places`."""
+        terms = self.terms(cursor, [(d.entry_id, f"{d.name} {d.keywords} {d.body}") for d in documents])
+        return [
+            replace(d, places=_filed(d.places, word_places(d.places.split()), terms.get(d.entry_id, ())))
+            for d in documents
         ]
 
     def drop_sql(self) -> list[str]:
@@ -166,7 +240,10 @@ class SqliteFts5:
     def write(self, cursor: Any, documents: Sequence[Document]) -> None:
         cursor.executemany(
             f"INSERT INTO {SQLITE_TABLE} (rowid, name, keywords, body, places) VALUES (%s, %s, %s, %s, %s)",
-            [(d.entry_id, d.name, d.keywords, d.body, d.places) for d in documents],
+            [
+                (d.entry_id, d.name, d.keywords, d.body, d.places)
+                for d in self._with_words_by_place(cursor, documents)
+            ],
         )
 
     def clear(self, cursor: Any) -> None:
@@ -179,11 +256,62 @@ class SqliteFts5:
             cursor.execute(f"DELETE FROM {SQLITE_TABLE} WHERE rowid IN ({marks})", list(chunk))
 
     def append_places(self, cursor: Any, tokens: Sequence[tuple[int, str]]) -> None:
+        places = {entry_id: word_places(added.split()) for entry_id, added in tokens}
+        terms = self._document_terms(cursor, [entry_id for entry_id, found in places.items() if found])
+        # The words are filed under the added places too (`write`).
+        self._append(
+            cursor,
+            [
+                (entry_id, _filed(added, places[entry_id], terms.get(entry_id, ())))
+                for entry_id, added in tokens
+            ],
+        )
+
+    def _append(self, cursor: Any, tokens: Sequence[tuple[int, str]]) -> None:
         cursor.executemany(
             f"UPDATE {SQLITE_TABLE} SET places = CASE places WHEN '' THEN %s ELSE places || ' ' || %s END "
             "WHERE rowid = %s",
-            [(added, added, entry_id) for entry_id, added in tokens],
+            [(added, added, entry_id) for entry_id, added in tokens if added],
         )
+
+    def _document_terms(self, cursor: Any, entry_ids: Sequence[int]) -> dict[int, list[str]]:
+        texts: list[tuple[int, str]] = []
+        for chunk in _chunks(entry_ids):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT rowid, name || ' ' || keywords || ' ' || body FROM {SQLITE_TABLE} "
+                f"WHERE rowid IN ({marks})",
+                list(chunk),
+            )
+            texts.extend(cursor.fetchall())
+        return self.terms(cursor, texts) if texts else {}
+
+    def file_words_by_place(self, cursor: Any, batch: int = 5000) -> int:
+        """File the words of documents written before under their places (migration 0012), a batch
+        at a time, as `write` files them; returns how many documents it went through."""
+        done, after, marker = 0, 0, f" {TOKEN_PREFIX}w"
+        while True:
+            cursor.execute(
+                f"SELECT rowid, places FROM {SQLITE_TABLE} WHERE rowid > %s ORDER BY rowid LIMIT %s",
+                [after, batch],
+            )
+            rows = cursor.fetchall()
+            if not rows:
+                self.optimize(cursor)  # every document was written again: merge the pieces
+                return done
+            # A document already filed (a write since, or a run stopped half way) is left as it is.
+            places = {
+                entry_id: word_places(text.split()) for entry_id, text in rows if marker not in f" {text}"
+            }
+            terms = self._document_terms(cursor, [entry_id for entry_id, found in places.items() if found])
+            self._append(
+                cursor,
+                [
+                    (entry_id, _filed("", found, terms.get(entry_id, ())))
+                    for entry_id, found in places.items()
+                ],
+            )
+            done, after = done + len(rows), rows[-1][0]
 
     def optimize(self, cursor: Any) -> None:
         # A bulk load leaves FTS5's index in several segments, and every word of every search is
@@ -201,10 +329,16 @@ class SqliteFts5:
         entries: tuple[str, list[Any]] | None = None,
         near: tuple[str, list[Any]] | None = None,
         among_first: int | None = None,
+        word_places: Sequence[str] = (),
     ) -> tuple[str, list[Any]]:
         score = self._score() if scored and words else "0"
-        parts = [self._words(words)] if words else []
-        parts.extend(self._places(group) for group in (places, *facets) if group)
+        terms = self.lexemes(words) if words and word_places else ()
+        by_place = [[word_place_token(place, term) for place in word_places] for term in terms]
+        if by_place and set(places) <= set(word_places):
+            places = ()  # the words' places say it all (online in a country)
+        # highlight() marks only the query's own phrases: a scored query asks for the words too.
+        parts = [self._words(words)] if words and (scored or not by_place) else []
+        parts.extend(self._places(group) for group in (places, *by_place, *facets) if group)
         expression = " AND ".join(parts)
         checks, params = [], list[Any]()
         if entries is not None:
@@ -270,10 +404,30 @@ class SqliteFts5:
 class PostgresFullText:
     costly_scores = False  # ts_rank reads the stored tsvector
     stops_early = False  # a bitmap index scan finds every match before the first row is read
+    words_by_place = True
+    # GIN checks the whole query for each listing any of its terms holds: with 150 cells ORed, a
+    # ranked search at a million listings took 30 to 110 ms in the index, 3 to 13 ms without them.
+    cells_narrow_words = False
     CONFIG = "english"
     TEXT_QUERY = f"plainto_tsquery('{CONFIG}', %s)"
     # D (places) weighs 0: cells and countries find entries but never rank them.
     SCORE = f"ts_rank('{{0, 0.2, 0.5, 1.0}}', document, {TEXT_QUERY})"
+    WORDS = (
+        f"setweight(to_tsvector('{CONFIG}', %s), 'A') || setweight(to_tsvector('{CONFIG}', %s), 'B') || "
+        f"setweight(to_tsvector('{CONFIG}', %s), 'C')"
+    )
+
+    @staticmethod
+    def _by_place(places: str, words: str) -> str:
+        """The words' lexemes filed under the places (`word_place_token`), weight D: the SQL of
+        a tsvector, from SQL giving a text[] of place tokens and a tsvector of the words. The
+        lexemes are the engine's own, so a word of a query finds exactly the listings it would."""
+        prefix = len(TOKEN_PREFIX) + 1
+        return (
+            "setweight(array_to_tsvector(ARRAY("
+            f"SELECT '{TOKEN_PREFIX}w' || substr(place, {prefix}) || 'x' || lexeme || '0' "
+            f"FROM unnest({places}) place, unnest(tsvector_to_array({words})) lexeme)), 'D')"
+        )
 
     def create_sql(self) -> list[str]:
         return [
@@ -289,13 +443,38 @@ class PostgresFullText:
 
     def write(self, cursor: Any, documents: Sequence[Document]) -> None:
         cursor.executemany(
-            f"UPDATE {ENTRY_TABLE} SET document = "
-            f"setweight(to_tsvector('{self.CONFIG}', %s), 'A') || "
-            f"setweight(to_tsvector('{self.CONFIG}', %s), 'B') || "
-            f"setweight(to_tsvector('{self.CONFIG}', %s), 'C') || "
-            "setweight(to_tsvector('simple', %s), 'D') WHERE id = %s",
-            [(d.name, d.keywords, d.body, d.places, d.entry_id) for d in documents],
+            f"UPDATE {ENTRY_TABLE} e SET document = parts.words || "
+            f"setweight(to_tsvector('simple', %s), 'D') || {self._by_place('%s::text[]', 'parts.words')} "
+            f"FROM (SELECT {self.WORDS} AS words) parts WHERE e.id = %s",
+            [
+                (d.places, word_places(d.places.split()), d.name, d.keywords, d.body, d.entry_id)
+                for d in documents
+            ],
         )
+
+    def file_words_by_place(self, cursor: Any) -> int:
+        """File the words of documents written before under their places (migration 0012), from
+        each document alone: its words are its lexemes of weights A to C, its places the
+        coarse-cell and online tokens of weight D; returns how many it went through. The index is
+        made again afterwards rather than kept up to date row by row (at a million listings,
+        minutes instead of hours)."""
+        kinds = ", ".join(f"'{kind}'" for kind in WORD_PLACE_KINDS)
+        places = (
+            "ARRAY(SELECT token FROM unnest(tsvector_to_array(ts_filter(e.document, '{d}'))) token "
+            f"WHERE left(token, {len(WORD_PLACE_KINDS[0])}) IN ({kinds}))"
+        )
+        words = "ts_filter(e.document, '{a,b,c}')"
+        cursor.execute("DROP INDEX IF EXISTS search_entry_document")
+        cursor.execute(
+            f"UPDATE {ENTRY_TABLE} e SET document = e.document || {self._by_place(places, words)} "
+            "WHERE e.document IS NOT NULL"
+        )
+        done = int(cursor.rowcount)
+        for statement in self.create_sql():
+            cursor.execute(statement)
+        # The planner's statistics of the documents (`listings_holding`) as they are now.
+        cursor.execute(f"ANALYZE {ENTRY_TABLE}")
+        return done
 
     def clear(self, cursor: Any) -> None:
         """Documents are a column of the entries, cleared with them."""
@@ -305,14 +484,17 @@ class PostgresFullText:
 
     def append_places(self, cursor: Any, tokens: Sequence[tuple[int, str]]) -> None:
         # `||` numbers the right-hand positions after the left's last, so the document is the one
-        # `write` makes from the longer `places` (its last part, weight D).
+        # `write` makes from the longer `places` (its last part, weight D); the words (weights A
+        # to C) are filed under the added places too.
+        words = "ts_filter(e.document, '{a,b,c}')"
         for chunk in _chunks(tokens):
-            rows = ", ".join(["(%s, %s)"] * len(chunk))
+            rows = ", ".join(["(%s, %s, %s::text[])"] * len(chunk))
             cursor.execute(
                 f"UPDATE {ENTRY_TABLE} e SET document = e.document || "
-                f"setweight(to_tsvector('simple', added.tokens), 'D') FROM (VALUES {rows}) "
-                "AS added (id, tokens) WHERE e.id = added.id",
-                [value for row in chunk for value in row],
+                f"setweight(to_tsvector('simple', added.tokens), 'D') || "
+                f"{self._by_place('added.places', words)} FROM (VALUES {rows}) "
+                "AS added (id, tokens, places) WHERE e.id = added.id",
+                [value for id_, added in chunk for value in (id_, added, word_places(added.split()))],
             )
 
     def optimize(self, cursor: Any) -> None:
@@ -330,12 +512,17 @@ class PostgresFullText:
         entries: tuple[str, list[Any]] | None = None,
         near: tuple[str, list[Any]] | None = None,
         among_first: int | None = None,
+        word_places: Sequence[str] = (),
     ) -> tuple[str, list[Any]]:
         conditions, params = [], []
-        if words:
+        lexemes = self.lexemes(words) if words and word_places else ()
+        by_place = [[word_place_token(place, lexeme) for place in word_places] for lexeme in lexemes]
+        if by_place and set(places) <= set(word_places):
+            places = ()  # the words' places say it all (online in a country)
+        elif words and not by_place:  # no place, or only words the engine leaves out ("the")
             conditions.append(self.TEXT_QUERY)
             params.append(" ".join(words))
-        tokens = " & ".join(f"({' | '.join(group)})" for group in (places, *facets) if group)
+        tokens = " & ".join(f"({' | '.join(group)})" for group in (places, *by_place, *facets) if group)
         if tokens:
             conditions.append("to_tsquery('simple', %s)")
             params.append(tokens)
@@ -353,6 +540,10 @@ class PostgresFullText:
             entry_params.extend(near[1])
         sql = f"SELECT e.id AS entry_id, {score} AS score FROM {source} WHERE {found}{condition}"
         return sql, score_params + params + entry_params
+
+    def lexemes(self, words: Sequence[str]) -> tuple[str, ...]:
+        """The words as the index files them (`plainto_tsquery` asks for each of these)."""
+        return _lexemes(connection.vendor, " ".join(words))
 
     def scores(self, words: Sequence[str], entry_ids: Sequence[int]) -> tuple[str, list[Any]]:
         marks = ", ".join(["%s"] * len(entry_ids))
@@ -372,6 +563,24 @@ class PostgresFullText:
         if isinstance(plan, str):
             plan = json.loads(plan)
         return min(int(plan[0]["Plan"]["Plan Rows"]), at_most + 1)
+
+
+def _filed(text: str, places: Sequence[str], terms: Iterable[str]) -> str:
+    """`text` (space-separated tokens) and after it each term filed under each place."""
+    filed = " ".join(word_place_token(place, term) for place in places for term in sorted(terms))
+    return f"{text} {filed}" if text and filed else text or filed
+
+
+@functools.lru_cache(maxsize=1024)
+def _lexemes(vendor: str, text: str) -> tuple[str, ...]:
+    # The same text always gives the same terms (the engine's configuration is fixed), and a
+    # search asks for them up to a dozen times: once per process and text.
+    with connection.cursor() as cursor:
+        if vendor == "sqlite":
+            return tuple(sorted(SqliteFts5().terms(cursor, [(1, text)]).get(1, ())))
+        cursor.execute(f"SELECT tsvector_to_array(to_tsvector('{PostgresFullText.CONFIG}', %s))", [text])
+        (found,) = cursor.fetchone()
+    return tuple(sorted(found))
 
 
 def _chunks(values: Sequence[Any], size: int = 500) -> list[Sequence[Any]]:

@@ -394,10 +394,14 @@ def _nearby(
         source, score = f"({match}) m JOIN {ENTRY_TABLE} e ON e.id = m.entry_id", "m.score"
     elif query.words:
         facets, unindexed = _index_filters(query)
-        match, source_params = text_index().matches(
+        index = text_index()
+        # The positions joined below decide the circle; the cells only narrow the text lookup.
+        cells = _place_tokens(centre, radius) if index.cells_narrow_words else []
+        match, source_params = index.matches(
             query.words,
-            _place_tokens(centre, radius),
+            cells,
             facets=facets,
+            word_places=_coarse_tokens(centre, radius),
             **_scoring(order, unindexed, _circle(centre, radius)),
         )
         source, score = f"({match}) m JOIN {ENTRY_TABLE} e ON e.id = m.entry_id", "m.score"
@@ -503,6 +507,11 @@ def _place_tokens(centre: geo.Point, radius: float) -> list[str]:
     cells = geo.cells_within(centre, radius)
     if len(cells) <= MAX_FINE_TOKENS:
         return [fine_place_token(cell) for cell in cells]
+    return _coarse_tokens(centre, radius)
+
+
+def _coarse_tokens(centre: geo.Point, radius: float) -> list[str]:
+    """The coarse cells a circle touches: the places the text index files words under too."""
     return sorted({place_token(cell) for cell in geo.cells_within(centre, radius, geo.COARSE_CELL_DEGREES)})
 
 
@@ -571,6 +580,7 @@ def _matches_near(query: ServiceQuery, place: Place, radius: float) -> tuple[str
         facets=facets,
         entries=_condition(unindexed),
         near=_condition(_circle(place.point, radius)),
+        word_places=_coarse_tokens(place.point, radius),
     )
 
 
@@ -630,7 +640,9 @@ def _text_source(
     index, filters = text_index(), _filters(query)
     if online:
         filters.add("e.online = %s", True)
-    match, params = index.matches(query.words, tokens, **_scoring(order, filters), among_first=examined)
+    match, params = index.matches(
+        query.words, tokens, **_scoring(order, filters), among_first=examined, word_places=tokens
+    )
     if order != "relevance":
         if _more_than(query.words, tokens, examined):
             state["capped"] = True
@@ -648,7 +660,7 @@ def _at_least_a_page(query: ServiceQuery, count: int) -> int:
 
 def _more_than(words: tuple[str, ...], tokens: list[str], count: int) -> bool:
     """Whether the words (and tokens) match more than `count` listings (reading at most one more)."""
-    match, params = text_index().matches(words, tokens, scored=False)
+    match, params = text_index().matches(words, tokens, scored=False, word_places=tokens)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT COUNT(*) FROM (SELECT 1 FROM ({match}) counted LIMIT {count + 1}) enough", params
