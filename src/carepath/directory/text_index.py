@@ -84,9 +84,10 @@ class TextIndex(Protocol):
     # Each word of a document is filed under its coarse cells and online country too
     # (`word_place_token`), so `matches` with `word_places` reads short lists.
     words_by_place: bool
-    # With words filed by place, whether asking for the search cells as well (where the query
-    # checks the circle itself afterwards) narrows the lookup for less than it costs.
-    cells_narrow_words: bool
+    # With words filed by place, how many search cells are worth asking for as well, where the
+    # query checks the circle itself afterwards (None: any number): they narrow the lookup to the
+    # circle, at a cost that grows with their number on some engines.
+    most_cells_with_words: int | None
 
     def create_sql(self) -> list[str]: ...
 
@@ -173,7 +174,9 @@ class SqliteFts5:
     costly_scores = True  # highlight() tokenizes each part again: about 25 µs a match
     stops_early = True  # matches come from the word lists in rowid order, one at a time
     words_by_place = True  # in `places`, with the terms FTS5 itself makes of the words (`terms`)
-    cells_narrow_words = True  # FTS5 merges the cells' sorted lists: cheap, and fewer matches to check
+    most_cells_with_words: int | None = (
+        None  # FTS5 merges the cells' sorted lists: cheap, fewer matches to check
+    )
     TOKENIZE = "porter unicode61 remove_diacritics 2"  # stemmed, accent-insensitive
     # A scratch FTS5 table of this connection (schema temp), and its list of (document, term):
     # SQL cannot ask FTS5 for the terms it makes of a text, but it can for those of a table.
@@ -407,7 +410,8 @@ class PostgresFullText:
     words_by_place = True
     # GIN checks the whole query for each listing any of its terms holds: with 150 cells ORed, a
     # ranked search at a million listings took 30 to 110 ms in the index, 3 to 13 ms without them.
-    cells_narrow_words = False
+    # A few keep a small ring's matches to the ring rather than its coarse cells' (22 km across).
+    most_cells_with_words: int | None = 16
     CONFIG = "english"
     TEXT_QUERY = f"plainto_tsquery('{CONFIG}', %s)"
     # D (places) weighs 0: cells and countries find entries but never rank them.

@@ -360,15 +360,15 @@ def _positions_within(centre: geo.Point, radius: float, budget: int = POINT_BUDG
     return int(count)
 
 
-def _area(centre: geo.Point, radius: float) -> _Sql:
-    """Positions in the grid cells and the box the circle can touch (the exact radius is checked apart)."""
-    cells = geo.cells_within(centre, radius)
+def _area(centre: geo.Point, radius: float, *, cells: bool = True) -> _Sql:
+    """Positions in the grid cells and the box the circle can touch (the exact radius is checked
+    apart); with `cells` False, in the box only (a position looked up by its entry)."""
     lat_span = radius / geo.KM_PER_DEGREE
     area = _Sql()
-    if connection.vendor == "postgresql":  # one value, so the text is the same whatever the place
-        area.add("p.cell = ANY(%s)", cells)
-    else:
-        area.add(f"p.cell IN ({', '.join(str(cell) for cell in cells)})")
+    if cells and connection.vendor == "postgresql":  # one value: the same text whatever the place
+        area.add("p.cell = ANY(%s)", geo.cells_within(centre, radius))
+    elif cells:
+        area.add(f"p.cell IN ({', '.join(str(cell) for cell in geo.cells_within(centre, radius))})")
     area.add("p.latitude BETWEEN %s AND %s", centre.latitude - lat_span, centre.latitude + lat_span)
     lon_span = radius / max(geo.longitude_scale(min(abs(centre.latitude) + lat_span, 89.0)), 1e-6)
     if centre.longitude - lon_span > -180 and centre.longitude + lon_span < 180:
@@ -396,7 +396,9 @@ def _nearby(
         facets, unindexed = _index_filters(query)
         index = text_index()
         # The positions joined below decide the circle; the cells only narrow the text lookup.
-        cells = _place_tokens(centre, radius) if index.cells_narrow_words else []
+        cells = _place_tokens(centre, radius)
+        if index.most_cells_with_words is not None and len(cells) > index.most_cells_with_words:
+            cells = []
         match, source_params = index.matches(
             query.words,
             cells,
@@ -413,6 +415,8 @@ def _nearby(
         "distance": "distance2, e.name_key",
         "name": "e.name_key",
     }[order]
+    if first:
+        return _ranked_by_entry(first, first_params, centre=centre, radius=radius, sql=sql, ordering=ordering)
     statement = (
         f"{first}SELECT {ENTRY_COLUMNS}, {score} AS score, MIN({distance}) AS distance2 "
         f"FROM {source} JOIN {POINT_TABLE} p ON p.entry_id = e.id "
@@ -430,6 +434,30 @@ def _nearby(
         + [radius * radius]
     )
     return statement, params
+
+
+def _ranked_by_entry(
+    first: str, first_params: list[Any], *, centre: geo.Point, radius: float, sql: _Sql, ordering: str
+) -> tuple[str, list[Any]]:
+    """The ranked matches read first (`_text_first`, PostgreSQL), each with its nearest position
+    looked up by its entry id (the covering `search_point_entry` index).
+
+    Joining them to the positions in range instead left the plan to the planner's guess of how
+    many matches a ring holds, and it cannot tell how many listings a word filed by place holds:
+    guessing a few dozen, it compared every match with every position in range (97 ms for one
+    search at a million listings), guessing thousands, it read every position (106 ms for 22
+    matches). The ring was chosen to hold about RANK_POOL matches, so looking each up is bounded.
+    """
+    distance, distance_params = _distance_sql(centre)
+    box = _area(centre, radius, cells=False)
+    statement = (
+        f"{first}SELECT {ENTRY_COLUMNS}, m.score AS score, near.distance2 "
+        f"FROM m JOIN {ENTRY_TABLE} e ON e.id = m.entry_id CROSS JOIN LATERAL ("
+        f"SELECT MIN({distance}) AS distance2 FROM {POINT_TABLE} p "
+        f"WHERE p.entry_id = m.entry_id AND {box.where()}) near "
+        f"WHERE near.distance2 <= %s AND {sql.where()} ORDER BY {ordering}, e.id"
+    )
+    return statement, [*first_params, *distance_params, *box.params, radius * radius, *sql.params]
 
 
 def _nearest_first_applies(query: ServiceQuery, order: str) -> bool:
