@@ -7,9 +7,10 @@
 
 Each document has three weighted parts (the name, keywords such as topics and the support type,
 the description) and a fourth part, `places`, holding grid-cell tokens (and one token per country
-for online services) and the values people filter on (`search_facets`), searchable but weighing
-nothing in the rank: a text search near a place asks the engine for "these words AND one of these
-cells AND one of these languages ..." in one indexed lookup.
+for online services), the values people filter on (`search_facets`) and the words filed by place
+(`word_place_token`), searchable but weighing nothing in the rank: a text search near a place asks
+the engine for "these words in one of these coarse cells AND one of these cells AND one of these
+languages ..." in one indexed lookup, reading lists as short as the place's share of each word.
 
 Queries are built only from words made of letters and digits (`carepath_core.search.text`) and from
 tokens made here, so nothing a person types can reach the engine's query syntax.
@@ -174,9 +175,9 @@ class SqliteFts5:
     costly_scores = True  # highlight() tokenizes each part again: about 25 µs a match
     stops_early = True  # matches come from the word lists in rowid order, one at a time
     words_by_place = True  # in `places`, with the terms FTS5 itself makes of the words (`terms`)
-    most_cells_with_words: int | None = (
-        None  # FTS5 merges the cells' sorted lists: cheap, fewer matches to check
-    )
+    # FTS5 merges the cells' sorted lists: cheap, and fewer matches to check (at most 16 of them
+    # measured the same over the benchmark's words searches).
+    most_cells_with_words: int | None = None
     TOKENIZE = "porter unicode61 remove_diacritics 2"  # stemmed, accent-insensitive
     # A scratch FTS5 table of this connection (schema temp), and its list of (document, term):
     # SQL cannot ask FTS5 for the terms it makes of a text, but it can for those of a table.
