@@ -445,7 +445,7 @@ def _ranked_by_entry(
     Joining them to the positions in range instead left the plan to the planner's guess of how
     many matches a ring holds, and it cannot tell how many listings a word filed by place holds:
     guessing a few dozen, it compared every match with every position in range (97 ms for one
-    search at a million listings, 12 ms looked up by entry). Hiding the cell index from that join
+    search at a million listings, 8 ms looked up by entry). Hiding the cell index from that join
     instead made it read every position when it guessed thousands (106 ms for 22 matches). The
     ring was chosen to hold about RANK_POOL matches, so looking each up is bounded.
     """
