@@ -151,6 +151,10 @@ class TextIndex(Protocol):
         """The words as the index files them (its terms: stemmed, as the engine stems them)."""
         ...
 
+    def text_terms(self, cursor: Any, text: str) -> list[str]:
+        """The terms the engine makes of a text, asked of the engine itself (`lexemes` keeps them)."""
+        ...
+
     def listings_holding(self, cursor: Any, token: str, at_most: int) -> int:
         """About how many listings' `places` hold the token, read no further than `at_most` + 1.
 
@@ -160,7 +164,31 @@ class TextIndex(Protocol):
         ...
 
 
-class SqliteFts5:
+class _WordsByPlace:
+    """What both engines share of words filed by place: a query's words as the index files them
+    (asked of the engine once per process and text), and the token groups a lookup asks for."""
+
+    def text_terms(self, cursor: Any, text: str) -> list[str]:
+        """The terms the engine makes of a text (the words as it indexes them)."""
+        raise NotImplementedError
+
+    def lexemes(self, words: Sequence[str]) -> tuple[str, ...]:
+        """The words as the index files them (the query's phrases match exactly these)."""
+        return _lexemes(connection.vendor, " ".join(words))
+
+    def _word_place_groups(
+        self, words: Sequence[str], places: Sequence[str], word_places: Sequence[str]
+    ) -> tuple[Sequence[str], list[list[str]]]:
+        """`places`, and a group of tokens per word to ask for (one of each): empty when the
+        lookup has no word places or the engine leaves every word out ("the" on PostgreSQL)."""
+        terms = self.lexemes(words) if words and word_places else ()
+        groups = [[word_place_token(place, term) for place in word_places] for term in terms]
+        if groups and set(places) <= set(word_places):
+            places = ()  # the words' places say it all (online in a country)
+        return places, groups
+
+
+class SqliteFts5(_WordsByPlace):
     """FTS5, scored by how often the words occur in each weighted part.
 
     FTS5's bm25() works out, on every query, how many listings hold each word by reading the
@@ -226,9 +254,8 @@ class SqliteFts5:
         cursor.execute(f"DELETE FROM temp.{self.TERMS}")
         return found
 
-    def lexemes(self, words: Sequence[str]) -> tuple[str, ...]:
-        """The words as the index files them (a search's phrases match exactly these)."""
-        return _lexemes(connection.vendor, " ".join(words))
+    def text_terms(self, cursor: Any, text: str) -> list[str]:
+        return self.terms(cursor, [(1, text)]).get(1, [])
 
     def _with_words_by_place(self, cursor: Any, documents: Sequence[Document]) -> list[Document]:
         """The documents with their words filed under their places (`word_place_token`), in `places`."""
@@ -336,10 +363,7 @@ class SqliteFts5:
         word_places: Sequence[str] = (),
     ) -> tuple[str, list[Any]]:
         score = self._score() if scored and words else "0"
-        terms = self.lexemes(words) if words and word_places else ()
-        by_place = [[word_place_token(place, term) for place in word_places] for term in terms]
-        if by_place and set(places) <= set(word_places):
-            places = ()  # the words' places say it all (online in a country)
+        places, by_place = self._word_place_groups(words, places, word_places)
         # highlight() marks only the query's own phrases: a scored query asks for the words too.
         parts = [self._words(words)] if words and (scored or not by_place) else []
         parts.extend(self._places(group) for group in (places, *by_place, *facets) if group)
@@ -405,7 +429,7 @@ class SqliteFts5:
         return "places : (" + " OR ".join(places) + ")"
 
 
-class PostgresFullText:
+class PostgresFullText(_WordsByPlace):
     costly_scores = False  # ts_rank reads the stored tsvector
     stops_early = False  # a bitmap index scan finds every match before the first row is read
     words_by_place = True
@@ -520,11 +544,8 @@ class PostgresFullText:
         word_places: Sequence[str] = (),
     ) -> tuple[str, list[Any]]:
         conditions, params = [], []
-        lexemes = self.lexemes(words) if words and word_places else ()
-        by_place = [[word_place_token(place, lexeme) for place in word_places] for lexeme in lexemes]
-        if by_place and set(places) <= set(word_places):
-            places = ()  # the words' places say it all (online in a country)
-        elif words and not by_place:  # no place, or only words the engine leaves out ("the")
+        places, by_place = self._word_place_groups(words, places, word_places)
+        if words and not by_place:  # no place, or only words the engine leaves out ("the")
             conditions.append(self.TEXT_QUERY)
             params.append(" ".join(words))
         tokens = " & ".join(f"({' | '.join(group)})" for group in (places, *by_place, *facets) if group)
@@ -546,9 +567,11 @@ class PostgresFullText:
         sql = f"SELECT e.id AS entry_id, {score} AS score FROM {source} WHERE {found}{condition}"
         return sql, score_params + params + entry_params
 
-    def lexemes(self, words: Sequence[str]) -> tuple[str, ...]:
-        """The words as the index files them (`plainto_tsquery` asks for each of these)."""
-        return _lexemes(connection.vendor, " ".join(words))
+    def text_terms(self, cursor: Any, text: str) -> list[str]:
+        # `plainto_tsquery` asks for each of these lexemes.
+        cursor.execute(f"SELECT tsvector_to_array(to_tsvector('{self.CONFIG}', %s))", [text])
+        (found,) = cursor.fetchone()
+        return list(found)
 
     def scores(self, words: Sequence[str], entry_ids: Sequence[int]) -> tuple[str, list[Any]]:
         marks = ", ".join(["%s"] * len(entry_ids))
@@ -579,13 +602,9 @@ def _filed(text: str, places: Sequence[str], terms: Iterable[str]) -> str:
 @functools.lru_cache(maxsize=1024)
 def _lexemes(vendor: str, text: str) -> tuple[str, ...]:
     # The same text always gives the same terms (the engine's configuration is fixed), and a
-    # search asks for them up to a dozen times: once per process and text.
+    # search asks for them up to a dozen times: once per process and text (and engine: `vendor`).
     with connection.cursor() as cursor:
-        if vendor == "sqlite":
-            return tuple(sorted(SqliteFts5().terms(cursor, [(1, text)]).get(1, ())))
-        cursor.execute(f"SELECT tsvector_to_array(to_tsvector('{PostgresFullText.CONFIG}', %s))", [text])
-        (found,) = cursor.fetchone()
-    return tuple(sorted(found))
+        return tuple(sorted(text_index().text_terms(cursor, text)))
 
 
 def _chunks(values: Sequence[Any], size: int = 500) -> list[Sequence[Any]]:
