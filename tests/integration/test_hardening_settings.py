@@ -88,3 +88,30 @@ def test_postgresql_prepared_statements_are_on_unless_turned_off_for_a_pooling_p
     assert "prepare_threshold" not in options(CAREPATH_PREPARED_STATEMENTS="off")
     result = settings_in_a_new_process(["DATABASES"], **postgres, CAREPATH_PREPARED_STATEMENTS="sometimes")
     assert result.returncode != 0 and "CAREPATH_PREPARED_STATEMENTS must be one of" in result.stderr
+
+
+def test_sqlite_connections_are_kept_with_a_page_cache_of_the_configured_size(tmp_path) -> None:
+    code = (
+        "import django, json, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'carepath.config.settings'; "
+        "django.setup(); from django.db import connection; "
+        "cursor = connection.cursor(); cursor.execute('PRAGMA cache_size'); "
+        "print(json.dumps([cursor.fetchone()[0], connection.settings_dict['CONN_MAX_AGE']]))"
+    )
+
+    def run(**env: str) -> subprocess.CompletedProcess[str]:
+        sqlite = {"DATABASE_URL": f"sqlite:///{tmp_path / 'carepath.sqlite3'}"}
+        clean = {k: v for k, v in os.environ.items() if k != "CAREPATH_SQLITE_CACHE_MIB"}
+        return subprocess.run(
+            [sys.executable, "-c", code],
+            env={**clean, **sqlite, **env},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    # SQLite reads a negative cache_size as KiB.
+    assert json.loads(run().stdout) == [-64 * 1024, 60]
+    assert json.loads(run(CAREPATH_SQLITE_CACHE_MIB="16").stdout) == [-16 * 1024, 60]
+    refused = run(CAREPATH_SQLITE_CACHE_MIB="1")
+    assert refused.returncode != 0
+    assert "CAREPATH_SQLITE_CACHE_MIB must be a whole number from 2 to 4096 (got '1')" in refused.stderr

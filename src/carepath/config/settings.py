@@ -152,6 +152,11 @@ TEMPLATES = [
     },
 ]
 
+# SQLite only: each connection's page cache in MiB (SQLite's own default is 2).
+CAREPATH_SQLITE_CACHE_MIB = whole_number(
+    ENV, "CAREPATH_SQLITE_CACHE_MIB", default=64, minimum=2, maximum=4096
+)
+
 DATABASES = {
     "default": dj_database_url.parse(
         ENV.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'carepath.sqlite3'}"),
@@ -162,12 +167,20 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work at once under several server workers; IMMEDIATE
     # transactions take the write lock up front instead of failing half-way with "locked".
+    # The page cache (SQLite's default is 2 MiB) is 64 MiB per connection, and a server worker keeps
+    # its connection from one request to the next (CONN_MAX_AGE above, as on PostgreSQL), so the
+    # pages every search reads (the upper levels of the text index and of the search tables) stay
+    # decoded in the worker instead of being read again and the schema parsed again per request
+    # (docs/benchmarks.md, "Directory search"). Autocommit holds no read transaction between
+    # requests, so a kept connection does not hold back WAL checkpoints.
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+            f"PRAGMA cache_size=-{CAREPATH_SQLITE_CACHE_MIB * 1024};"
+        ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and flag(
     ENV, "CAREPATH_PREPARED_STATEMENTS", default=True
 ):
