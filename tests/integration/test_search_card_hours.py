@@ -6,6 +6,7 @@ A schedule with a description shows it; one given only as rules shows them in wo
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -13,12 +14,13 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from carepath.directory.models import Schedule, SearchEntry
+from carepath.directory.models import Schedule, SearchCard, SearchEntry
+from carepath.directory.selectors.card_facts import SCHEDULE
 from carepath.directory.selectors.search import Hit
 from carepath.directory.selectors.search_cards import ServiceCard, result_cards
 from carepath.directory.selectors.search_facts import service_facts
 from carepath.directory.services.hsds_bulk import insert_hsds_rows
-from carepath.directory.services.search_index import refresh_search_entries
+from carepath.directory.services.search_index import refresh_search_entries, rewrite_dated_schedule_cards
 from tests.search_directory import IDS, load_search_directory
 
 pytestmark = pytest.mark.django_db
@@ -163,3 +165,65 @@ def test_rules_in_words_add_no_query() -> None:
         ["Monday to Friday, 09:00 to 17:00."],
         ["Monday to Friday, 09:00 to 17:00 (UTC-5)."],
     ]
+
+
+def dated(number: int, description: str, **more: Any) -> dict[str, Any]:
+    return schedule(number, description, service_id=IDS["peer_group"]) | {
+        "id": f"00000000-0000-4000-9300-{number:012d}",
+        **more,
+    }
+
+
+def add_dated_schedules() -> None:
+    rows = [
+        dated(1, "Summer evenings.", valid_to=dt.date(2026, 9, 30)),  # ended before the search
+        dated(2, "Winter mornings.", valid_from=dt.date(2026, 12, 1)),  # begins after it
+        dated(3, "Autumn term.", dtstart=dt.date(2026, 9, 1), until=dt.date(2026, 12, 18)),  # applies
+        # At a place: the same judgement for a place's hours.
+        schedule(4, "Closed for works.", service_at_location_id=AT_EAST) | {
+            "id": "00000000-0000-4000-9300-000000000004", "valid_to": dt.date(2026, 1, 31),
+        },
+    ]  # fmt: skip
+    with transaction.atomic():
+        insert_hsds_rows({"schedule": rows})
+        refresh_search_entries([IDS["peer_group"], IDS["hybrid"]])
+
+
+def test_a_described_schedule_is_shown_while_its_dates_apply() -> None:
+    add_dated_schedules()
+    hybrid, peer_group = cards("hybrid", "peer_group")
+    assert peer_group.hours == [
+        "Weekly hours.",
+        "From 1 December 2026: Winter mornings.",
+        "Autumn term.",
+    ]
+    assert hybrid.hours == ["At east: Sunday drop-in."]  # not "Closed for works.", which has ended
+
+
+def test_migration_0013_rewrites_the_cards_stored_without_a_described_schedules_dates() -> None:
+    add_dated_schedules()
+    before = dict(SearchCard.objects.values_list("entry_id", "facts"))
+    for card in SearchCard.objects.all():  # as cards were stored before: no rule beside a description
+        facts = json.loads(card.facts)
+        for detail in facts["details"]:
+            if detail[0] == SCHEDULE and detail[1].strip():
+                detail[5] = None
+        card.facts = json.dumps(facts)
+        card.save()
+    # Without the dates a card shows every description as written, ended or not yet begun.
+    assert cards("peer_group")[0].hours == [
+        "Weekly hours.",
+        "Summer evenings.",
+        "Winter mornings.",
+        "Autumn term.",
+    ]
+    assert rewrite_dated_schedule_cards() == 2  # the group's card and the hub's (its place)
+    assert cards("peer_group")[0].hours == [
+        "Weekly hours.",
+        "From 1 December 2026: Winter mornings.",
+        "Autumn term.",
+    ]
+    rewritten = dict(SearchCard.objects.values_list("entry_id", "facts"))
+    assert {entry: json.loads(facts) for entry, facts in rewritten.items()} == {
+        entry: json.loads(facts) for entry, facts in before.items()
+    }

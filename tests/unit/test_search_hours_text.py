@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from carepath_core.search.hours import DAY_CODES, rule_days, weekly_windows
-from carepath_core.search.hours_text import hours_line, offset_name
+from carepath_core.search.hours_text import described_line, hours_line, offset_name
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 LONDON_WINTER = 0
@@ -307,3 +307,32 @@ def test_a_line_says_as_long_an_opening_as_open_now_reads(
     windows = weekly_windows(rule, zone * 60)
     assert line is not None and windows is not None
     assert minutes_said(line) * len(days) == sum(window.end - window.start for window in windows)
+
+
+@pytest.mark.parametrize(
+    ("rule", "today", "shown"),
+    [
+        # Still applying, or no dates at all: the publisher's words as written.
+        ({"valid_to": dt.date(2026, 11, 30)}, dt.date(2026, 11, 30), "Winter hours."),
+        ({}, dt.date(2026, 11, 30), "Winter hours."),
+        # Ended (by either end date): nothing, as for hours given as rules.
+        ({"valid_to": dt.date(2026, 11, 29)}, dt.date(2026, 11, 30), None),
+        ({"until": "2026-06-30"}, dt.date(2026, 11, 30), None),
+        # Still to begin (by either start date, the later counting): from when.
+        ({"valid_from": dt.date(2027, 1, 1)}, dt.date(2026, 11, 30), "From 1 January 2027: Winter hours."),
+        (
+            {"dtstart": "2026-12-01", "valid_from": dt.date(2026, 12, 5)},
+            dt.date(2026, 11, 30),
+            "From 5 December 2026: Winter hours.",
+        ),
+        ({"valid_from": dt.date(2026, 11, 30)}, dt.date(2026, 11, 30), "Winter hours."),
+        # Dates that cannot be read, or no rule (a card stored before it kept one): as written.
+        ({"valid_to": "soon"}, dt.date(2026, 11, 30), "Winter hours."),
+        (None, dt.date(2026, 11, 30), "Winter hours."),
+    ],
+)
+def test_a_described_schedule_is_judged_by_its_dates(
+    rule: dict[str, Any] | None, today: dt.date, shown: str | None
+) -> None:
+    assert described_line("Winter hours.", rule, today=today) == shown
+    assert described_line("Winter hours.", rule) == "Winter hours."  # no day given: nothing to judge by

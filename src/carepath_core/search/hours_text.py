@@ -74,6 +74,28 @@ def hours_line(
     return _("%(hours)s.") % {"hours": _period_text(line, period, _)}
 
 
+def described_line(
+    description: str, rule: Mapping[str, Any] | None, _: Translate = _same, today: dt.date | None = None
+) -> str | None:
+    """A schedule's own description, as its publisher wrote it, judged by the dates in its `rule`.
+
+    Given `today`, a schedule whose last day has passed says nothing, as `hours_line` (the words
+    may not say it ended), and one whose first day is still to come says from when, so that a
+    person does not go by hours that have not begun. Without a rule (or with dates that cannot be
+    read) the description is all there is, and it is shown as written.
+    """
+    period = None if rule is None else _period(rule)
+    if today is None or period is None:
+        return description
+    first, last = period
+    if last is not None and last < today:
+        return None
+    if first is not None and first > today:
+        # Translators: a schedule's own words on a search result card, for hours still to begin.
+        return _("From %(first)s: %(hours)s") % {"first": _date_text(first, _), "hours": description}
+    return description
+
+
 def _times(rule: Mapping[str, Any], default_offset: int, _: Translate) -> str | None:
     """ "09:00 to 17:00 (UTC+1)"; "" when the rule gives neither time; None when a time is unreadable."""
     opens_text, closes_text = (str(rule.get(name) or "").strip() for name in ("opens_at", "closes_at"))

@@ -55,6 +55,7 @@ RULE_FIELDS = (
     "freq", "interval", "byday", "byweekno", "bymonthday", "byyearday", "count", "opens_at", "closes_at",
     "timezone", "valid_from", "valid_to", "dtstart", "until",
 )  # fmt: skip
+DATE_FIELDS = ("valid_from", "valid_to", "dtstart", "until")  # the days a schedule applies between
 _AMOUNT = CostOption._meta.get_field("amount")
 _AMOUNT_PLACES = Decimal(1).scaleb(-(_AMOUNT.decimal_places or 0))
 _AMOUNT_CONTEXT = Context(prec=_AMOUNT.max_digits)  # the field's own context, as the ORM quantizes
@@ -69,8 +70,8 @@ def card_facts(service_ids: list[str]) -> dict[str, dict[str, Any]]:
     - `organization`: its organisation's name, or "";
     - `details`: (kind, text, text, text, amount, rule) for its costs (cheapest first, as the ORM's
       order_by("amount", "id")), then its schedules (with the place's name for a place's hours;
-      the rule fields only when there is no description), languages and phone numbers, each in id
-      order. Amounts are decimal strings.
+      the rule fields when there is no description, or dates to judge one by), languages and phone
+      numbers, each in id order. Amounts are decimal strings.
     """
     found: dict[str, dict[str, Any]] = {}
     for chunk in chunked(service_ids):
@@ -129,11 +130,13 @@ def _details(ids: list[str]) -> dict[str, list[list[Any]]]:
 
 
 def _rule(table: str = "") -> str:
-    """A schedule's rule fields as one JSON array, only when it has no description to show instead."""
+    """A schedule's rule fields as one JSON array, when it has no description to show instead, or
+    when it has one and dates that say whether it still applies (`described_line`)."""
     prefix = f"{table}." if table else ""
     fields = ", ".join(f'{prefix}"{name}"' for name in RULE_FIELDS)  # quoted: `interval` is a keyword
     array = f"json_array({fields})" if connection.vendor == "sqlite" else f"json_build_array({fields})::text"
-    return f"CASE WHEN TRIM(COALESCE({prefix}description, '')) = '' THEN {array} END"
+    dated = " OR ".join(f'{prefix}"{name}" IS NOT NULL' for name in DATE_FIELDS)
+    return f"CASE WHEN TRIM(COALESCE({prefix}description, '')) = '' OR {dated} THEN {array} END"
 
 
 def _place_hours_sql(among: str) -> str:

@@ -24,7 +24,7 @@ from carepath.directory.selectors.search import Hit
 from carepath.directory.selectors.service_details import default_offset_minutes
 from carepath_core.directory_freshness import is_stale
 from carepath_core.search import hours
-from carepath_core.search.hours_text import hours_line
+from carepath_core.search.hours_text import described_line, hours_line
 from carepath_core.vocabulary import lived_experience_topics, search_languages
 from carepath_core.vocabulary.language_codes import search_language
 
@@ -188,12 +188,14 @@ def _schedule_text(
     description: str, rule: list[Any] | None, default_offset: int, _: _Labels, today: dt.date
 ) -> str | None:
     """The schedule's description; without one, its rules in words (None when they cannot be said
-    or have ended)."""
+    or have ended). A description is judged by the schedule's dates too (`described_line`); cards
+    stored before they kept a described schedule's rule show it as written."""
+    fields = None if rule is None else dict(zip(RULE_FIELDS, rule, strict=True))
     if description and description.strip():
-        return description
-    if rule is None:
+        return described_line(description, fields, _, today)
+    if fields is None:
         return None
-    return hours_line(dict(zip(RULE_FIELDS, rule, strict=True)), default_offset, _, today)
+    return hours_line(fields, default_offset, _, today)
 
 
 def _hours_line(description: str, place: str, _: _Labels) -> str:

@@ -23,9 +23,9 @@ from typing import Any
 
 import orjson
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 
-from carepath.directory.models import SearchCard, SearchEntry, SearchPoint, UnlistedEntry
+from carepath.directory.models import Schedule, SearchCard, SearchEntry, SearchPoint, UnlistedEntry
 from carepath.directory.record_words import clear_unlisted, forget_unlisted, remember_unlisted
 from carepath.directory.search_facets import entry_facets, listed_values
 from carepath.directory.selectors.card_facts import card_facts
@@ -180,6 +180,20 @@ def write_missing_cards(batch: int = CHUNK) -> int:
         written += len(chunk)
         after = chunk[-1][1]
     return written
+
+
+def rewrite_dated_schedule_cards() -> int:
+    """Store again the cards of the services with a described schedule that has dates (migration
+    0013): cards written before kept no rule for such a schedule, so they could not tell that it
+    had ended or not yet begun. Returns how many cards it wrote."""
+    dated = Q(valid_from__isnull=False) | Q(valid_to__isnull=False) | Q(dtstart__isnull=False)
+    described = Schedule.objects.filter(dated | Q(until__isnull=False)).exclude(description="")
+    service_ids = set(described.exclude(service=None).values_list("service_id", flat=True))
+    service_ids.update(
+        described.exclude(service_at_location=None).values_list("service_at_location__service_id", flat=True)
+    )
+    SearchCard.objects.filter(entry__service_id__in=service_ids).delete()
+    return write_missing_cards()
 
 
 FACET_FIELDS = (
