@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import importlib
+import os
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -325,6 +329,22 @@ def test_a_web_worker_loads_the_gazetteers_before_its_first_request() -> None:
 
     find._towns_by_degree.cache_clear()
     places.towns_by_name.cache_clear()
-    importlib.reload(carepath.config.wsgi)
+    try:
+        importlib.reload(carepath.config.wsgi)
+    finally:
+        gc.unfreeze()  # what a worker freezes (the next test): the test process collects as before
     assert find._towns_by_degree.cache_info().currsize == 1
     assert places.towns_by_name.cache_info().currsize == 1
+
+
+def test_a_web_worker_leaves_what_it_loaded_out_of_garbage_collection() -> None:
+    code = "import gc, carepath.config.wsgi; print(gc.get_freeze_count(), len(gc.get_objects()))"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "carepath.config.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    frozen, tracked = (int(number) for number in result.stdout.split())
+    # Django, the modules and the gazetteers (hundreds of thousands), and next to nothing besides.
+    assert frozen > 100_000
+    assert tracked < frozen / 100
