@@ -68,14 +68,11 @@ def main() -> None:
     parser.add_argument("--only", default="", help="run only the worst shapes containing this text")
     options = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carepath.config.settings")
-    import django
-
-    django.setup()
+    # Started as a web worker starts (carepath/config/wsgi.py): Django, the place gazetteers loaded
+    # before the first search, what is loaded frozen for the garbage collector.
+    import carepath.config.wsgi  # noqa: F401
     from bench import search_queries as queries
     from carepath.directory.models import SearchEntry
-    from carepath.directory.selectors.find import warm_place_lookups
-
-    warm_place_lookups()  # as a web worker does before its first request (carepath/config/wsgi.py)
 
     results: dict[str, Any] = {"indexed_services": SearchEntry.objects.count()}
     if not options.only:
