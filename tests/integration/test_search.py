@@ -22,7 +22,7 @@ from carepath.directory.services import search_index
 from carepath.directory.services.search_index import rebuild_search_index, refresh_search_entries
 from carepath.errors import ApplicationError
 from carepath_core.errors import InvalidData
-from tests.search_directory import IDS, load_search_directory
+from tests.search_directory import IDS, file_words_by_place, load_search_directory
 
 pytestmark = pytest.mark.django_db
 MONDAY_10_LONDON = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)  # London is on UTC in November
@@ -305,10 +305,7 @@ def test_the_migration_gives_an_older_index_its_search_cell_tokens(monkeypatch: 
     migration = importlib.import_module("carepath.directory.migrations.0006_search_fine_cell_tokens")
     migration.add_fine_cell_tokens(None, _Statements())
     monkeypatch.undo()
-    with connection.cursor() as cursor:  # then, as in a real upgrade, migration 0012
-        if connection.vendor == "postgresql":
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's writes checked: DDL follows
-        text_index.text_index().file_words_by_place(cursor)
+    file_words_by_place()  # then, as in a real upgrade, migration 0012
     found = [card.name for card in find_services(words_near, home_country="GB", now=MONDAY_10_LONDON).cards]
     assert "Harbour Anxiety Peer Group" in found
 

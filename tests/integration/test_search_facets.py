@@ -15,6 +15,7 @@ from carepath.directory.selectors import facet_sizes, search
 from carepath.directory.selectors.find import find_services
 from carepath.directory.services import search_index
 from carepath.directory.services.search_index import add_facet_tokens, rebuild_search_index
+from tests.search_directory import file_words_by_place
 
 pytestmark = pytest.mark.django_db
 WEDNESDAY_11_LONDON = dt.datetime(2026, 12, 2, 11, 0, tzinfo=dt.UTC)
@@ -145,8 +146,5 @@ def test_an_index_written_before_facets_gets_the_documents_a_rebuild_writes(
     older = _documents()
     assert older != rebuilt and older.keys() == rebuilt.keys()
     assert add_facet_tokens(batch=37) == len(rebuilt)  # a batch size that splits the entries unevenly
-    with connection.cursor() as cursor:  # then the migration after, 0012, files words by place
-        if connection.vendor == "postgresql":
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's writes checked: DDL follows
-        text_index.text_index().file_words_by_place(cursor)
+    file_words_by_place()  # then the migration after, 0012
     assert _documents() == rebuilt
