@@ -171,7 +171,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # its connection from one request to the next (CONN_MAX_AGE above, as on PostgreSQL), so the
     # pages every search reads (the upper levels of the text index and of the search tables) stay
     # decoded in the worker instead of being read again and the schema parsed again per request
-    # (docs/benchmarks.md, "Directory search"). Autocommit holds no read transaction between
+    # (docs/search.md, "Web workers"). Autocommit holds no read transaction between
     # requests, so a kept connection does not hold back WAL checkpoints.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (

@@ -13,7 +13,7 @@ from carepath.directory.selectors.find import warm_place_lookups  # noqa: E402 (
 
 warm_place_lookups()
 
-# By now a worker holds about 400,000 objects (Django, Carepath's modules, the gazetteers) that live
+# By now a worker holds about 420,000 objects (Django, Carepath's modules, the gazetteers) that live
 # as long as it does. A full garbage collection walks every one of them, about a quarter of a
 # second on this project's benchmark machine, inside whichever request sets it off; frozen, they are
 # left out, and collections look only at what requests make (docs/search.md, "Web workers").

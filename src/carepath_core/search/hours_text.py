@@ -59,7 +59,7 @@ def hours_line(
     period = _period(rule)
     if days is None or period is None:
         return None
-    if today is not None and period[1] is not None and period[1] < today:
+    if _has_ended(period, today):
         return None
     times = _times(rule, default_offset_minutes, _)
     if times is None:
@@ -87,9 +87,9 @@ def described_line(
     period = None if rule is None else _period(rule)
     if today is None or period is None:
         return description
-    first, last = period
-    if last is not None and last < today:
+    if _has_ended(period, today):
         return None
+    first = period[0]
     if first is not None and first > today:
         # Translators: a schedule's own words on a search result card, for hours still to begin.
         return _("From %(first)s: %(hours)s") % {"first": _date_text(first, _), "hours": description}
@@ -220,6 +220,12 @@ def _period(rule: Mapping[str, Any]) -> tuple[dt.date | None, dt.date | None] | 
     if first is not None and last is not None and last < first:
         return None
     return first, last
+
+
+def _has_ended(period: tuple[dt.date | None, dt.date | None], today: dt.date | None) -> bool:
+    """Whether the last day of the period has passed (never, without a day to judge by)."""
+    last = period[1]
+    return today is not None and last is not None and last < today
 
 
 def _date(value: Any) -> dt.date | None:

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 from typing import Any
 
 import orjson
@@ -28,7 +30,7 @@ from django.db.models import Model, Q
 from carepath.directory.models import Schedule, SearchCard, SearchEntry, SearchPoint, UnlistedEntry
 from carepath.directory.record_words import clear_unlisted, forget_unlisted, remember_unlisted
 from carepath.directory.search_facets import entry_facets, listed_values
-from carepath.directory.selectors.card_facts import card_facts
+from carepath.directory.selectors.card_facts import DATE_FIELDS, card_facts
 from carepath.directory.selectors.raw_rows import chunked, rows_where_in
 from carepath.directory.selectors.search_facts import ServiceFacts, all_service_ids, service_facts
 from carepath.directory.selectors.service_details import default_offset_minutes
@@ -186,8 +188,8 @@ def rewrite_dated_schedule_cards() -> int:
     """Store again the cards of the services with a described schedule that has dates (migration
     0013): cards written before kept no rule for such a schedule, so they could not tell that it
     had ended or not yet begun. Returns how many cards it wrote."""
-    dated = Q(valid_from__isnull=False) | Q(valid_to__isnull=False) | Q(dtstart__isnull=False)
-    described = Schedule.objects.filter(dated | Q(until__isnull=False)).exclude(description="")
+    dated = reduce(or_, (Q(**{f"{name}__isnull": False}) for name in DATE_FIELDS))
+    described = Schedule.objects.filter(dated).exclude(description="")
     service_ids = set(described.exclude(service=None).values_list("service_id", flat=True))
     service_ids.update(
         described.exclude(service_at_location=None).values_list("service_at_location__service_id", flat=True)
