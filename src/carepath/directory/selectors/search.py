@@ -418,20 +418,14 @@ def _nearby(
     if first:
         return _ranked_by_entry(first, first_params, centre=centre, radius=radius, sql=sql, ordering=ordering)
     statement = (
-        f"{first}SELECT {ENTRY_COLUMNS}, {score} AS score, MIN({distance}) AS distance2 "
+        f"SELECT {ENTRY_COLUMNS}, {score} AS score, MIN({distance}) AS distance2 "
         f"FROM {source} JOIN {POINT_TABLE} p ON p.entry_id = e.id "
         f"WHERE {_by_entry(point_sql.where()) if query.words else point_sql.where()} AND {sql.where()} "
         f"GROUP BY {ENTRY_COLUMNS}{', m.score' if query.words else ''} HAVING MIN({distance}) <= %s "
         f"ORDER BY {ordering}, e.id"
     )
     params = (
-        first_params
-        + distance_params
-        + source_params
-        + point_sql.params
-        + sql.params
-        + distance_params
-        + [radius * radius]
+        distance_params + source_params + point_sql.params + sql.params + distance_params + [radius * radius]
     )
     return statement, params
 
