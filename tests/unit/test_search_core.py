@@ -7,7 +7,7 @@ import math
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from carepath_core.errors import InvalidData
@@ -83,6 +83,53 @@ def test_every_point_within_the_radius_is_in_one_of_its_cells(
 def test_cells_wrap_across_the_antimeridian() -> None:
     cells = geo.cells_within(geo.Point(-41.0, 179.99), 10)
     assert geo.cell_of(geo.Point(-41.0, -179.99)) in cells
+
+
+def _on_a_border(value: float, snap: bool) -> float:
+    """The value, or the nearest cell border to it (where float arithmetic decides the cell)."""
+    return round((value + 180) / geo.CELL_DEGREES) * geo.CELL_DEGREES - 180 if snap else value
+
+
+@settings(max_examples=500)
+@given(
+    positions,
+    st.floats(0.5, 30),
+    st.floats(0.8, 1.1),  # how far towards one of the box's edges, as a share of its half-width
+    st.floats(-1.1, 1.1),  # along that edge
+    st.sampled_from(["north", "south", "east", "west"]),
+    st.booleans(),
+)
+def test_a_cell_counted_inside_a_box_holds_no_position_outside_it(
+    centre: tuple[float, float], radius: float, out: float, along: float, edge: str, snap: bool
+) -> None:
+    box = geo.box_around(geo.Point(*centre), radius)
+    if box.west is None or box.east is None:
+        return  # across the antimeridian: latitudes alone (the test below)
+    half_lat, half_lon = box.north - centre[0], box.east - centre[1]
+    north, east = {
+        "north": (out, along),
+        "south": (-out, along),
+        "east": (along, out),
+        "west": (along, -out),
+    }[edge]
+    latitude, longitude = centre[0] + north * half_lat, centre[1] + east * half_lon
+    point = geo.Point(
+        min(max(_on_a_border(latitude, snap), -89.9), 89.9), (_on_a_border(longitude, snap) + 180) % 360 - 180
+    )
+    if geo.cell_inside(geo.cell_of(point), box):
+        assert box.south <= point.latitude <= box.north
+        assert box.west <= point.longitude <= box.east
+
+
+def test_cells_inside_and_on_the_edge_of_a_box() -> None:
+    box = geo.box_around(geo.Point(51.5, -0.12), 25)
+    assert geo.cell_inside(geo.cell_of(geo.Point(51.5, -0.12)), box)  # the centre's own cell
+    assert not geo.cell_inside(geo.cell_of(geo.Point(box.north, -0.12)), box)  # crosses the northern edge
+    assert not geo.cell_inside(geo.cell_of(geo.Point(51.5, 3.0)), box)  # far outside
+    across = geo.box_around(geo.Point(-41.0, 179.99), 10)
+    assert across.west is None and across.east is None  # no longitude bound across the antimeridian
+    assert geo.cell_inside(geo.cell_of(geo.Point(-41.0, -179.99)), across)  # bounded by latitude alone
+    assert not geo.cell_inside(geo.cell_of(geo.Point(-40.5, -179.99)), across)
 
 
 # Opening hours ---------------------------------------------------------------------------------

@@ -70,6 +70,43 @@ def cells_within(centre: Point, radius_km: float, size: float = CELL_DEGREES) ->
     ]
 
 
+@dataclass(frozen=True)
+class Box:
+    """The latitudes and longitudes a circle can reach; no longitude bound (None) across the antimeridian."""
+
+    south: float
+    north: float
+    west: float | None
+    east: float | None
+
+
+# A cell counts as inside a box only this far clear of its edges: a position on a cell's border is
+# filed by floating-point arithmetic, so which side of a box edge it falls on is never assumed.
+_INSIDE_MARGIN_DEGREES = 1e-9
+
+
+def box_around(centre: Point, radius_km: float) -> Box:
+    """The box a circle fits in (its longitudes widened for the latitude farthest from the equator)."""
+    lat_span = radius_km / KM_PER_DEGREE
+    lon_span = radius_km / max(longitude_scale(min(abs(centre.latitude) + lat_span, 89.0)), 1e-6)
+    if centre.longitude - lon_span > -180 and centre.longitude + lon_span < 180:
+        west, east = centre.longitude - lon_span, centre.longitude + lon_span
+        return Box(centre.latitude - lat_span, centre.latitude + lat_span, west, east)
+    return Box(centre.latitude - lat_span, centre.latitude + lat_span, None, None)
+
+
+def cell_inside(cell: int, box: Box, size: float = CELL_DEGREES) -> bool:
+    """Whether every position filed under the cell (numbered as by `cell_of`) is inside the box."""
+    row, column = divmod(cell, COLUMNS_PER_ROW)
+    south, west = row * size - 90, column * size - 180
+    margin = _INSIDE_MARGIN_DEGREES
+    if not (box.south + margin <= south and south + size <= box.north - margin):
+        return False
+    if box.west is None or box.east is None:
+        return True
+    return box.west + margin <= west and west + size <= box.east - margin
+
+
 def longitude_scale(latitude: float) -> float:
     """Kilometres per degree of longitude at `latitude` (the equirectangular factor)."""
     return KM_PER_DEGREE * math.cos(math.radians(latitude))

@@ -30,6 +30,7 @@ from typing import Any
 
 from django.db import connection
 
+from carepath.directory import cell_positions
 from carepath.directory.search_facets import query_facets
 from carepath.directory.selectors.facet_sizes import narrow_facets
 from carepath.directory.selectors.places import Place
@@ -308,7 +309,7 @@ def _reach(
     centre: geo.Point, radius: float, state: dict[str, Any], reached: float, few: _FewWithin
 ) -> Callable[[], bool]:
     def check() -> bool:
-        if few.answer or _positions_within(centre, radius) <= POINT_BUDGET:
+        if few.answer or _within_budget(centre, radius):
             return True
         state["searched_radius"] = reached
         return False
@@ -330,31 +331,53 @@ class _FewWithin:
 
     def __call__(self) -> bool:
         if self.answer is None:
-            few = min(FEW_POSITIONS, POINT_BUDGET)
-            self.answer = _positions_within(self.centre, self.radius, few) <= few
+            self.answer = _within_budget(self.centre, self.radius, min(FEW_POSITIONS, POINT_BUDGET))
         return self.answer
 
 
 def _reachable_radius(centre: geo.Point, radius: float) -> float:
     """`radius`, or the largest ring inside it with at most POINT_BUDGET positions (the smallest at least)."""
-    if _positions_within(centre, radius) <= POINT_BUDGET:
+    if _within_budget(centre, radius):
         return radius
     rings = _rings(radius)
     reachable = rings[0]
     for ring in rings[1:-1]:
-        if _positions_within(centre, ring) > POINT_BUDGET:
+        if not _within_budget(centre, ring):
             break
         reachable = ring
     return reachable
 
 
-def _positions_within(centre: geo.Point, radius: float, budget: int = POINT_BUDGET) -> int:
-    """Positions in the box around the circle, counted up to one more than `budget` (index only)."""
-    area = _area(centre, radius)
+def _within_budget(centre: geo.Point, radius: float, budget: int | None = None) -> bool:
+    """Whether the box around the circle holds at most `budget` positions (POINT_BUDGET if None).
+
+    SQLite keeps a count per grid cell (`cell_positions`): the cells wholly inside the box hold at
+    least, and all the cells it touches at most, what the box holds; only in between are positions
+    counted, in the cells on its edge. PostgreSQL counts them in the cell index (index only), up to
+    one more than the budget."""
+    budget = POINT_BUDGET if budget is None else budget
+    if connection.vendor != "sqlite":
+        return _positions_in(_area(centre, radius), budget + 1) <= budget
+    with connection.cursor() as cursor:
+        held = cell_positions.held(cursor, geo.cells_within(centre, radius))
+    if sum(held.values()) <= budget:
+        return True
+    box = geo.box_around(centre, radius)
+    edge = [cell for cell in held if not geo.cell_inside(cell, box)]
+    inside = sum(held.values()) - sum(held[cell] for cell in edge)
+    if inside > budget:
+        return False
+    area = _area(centre, radius, cells=False)
+    area.conditions.insert(0, f"p.cell IN ({', '.join(str(cell) for cell in edge)})")
+    return inside + _positions_in(area, budget + 1 - inside) <= budget
+
+
+def _positions_in(area: _Sql, at_most: int) -> int:
+    """Positions in the area, counted up to `at_most` (index only)."""
     with prepared_cursor() as cursor:
         cursor.execute(
             f"SELECT COUNT(*) FROM (SELECT 1 FROM {POINT_TABLE} p WHERE {area.where()} LIMIT %s) counted",
-            [*area.params, budget + 1],
+            [*area.params, at_most],
         )
         (count,) = cursor.fetchone()
     return int(count)
@@ -363,16 +386,15 @@ def _positions_within(centre: geo.Point, radius: float, budget: int = POINT_BUDG
 def _area(centre: geo.Point, radius: float, *, cells: bool = True) -> _Sql:
     """Positions in the grid cells and the box the circle can touch (the exact radius is checked
     apart); with `cells` False, in the box only (a position looked up by its entry)."""
-    lat_span = radius / geo.KM_PER_DEGREE
     area = _Sql()
     if cells and connection.vendor == "postgresql":  # one value: the same text whatever the place
         area.add("p.cell = ANY(%s)", geo.cells_within(centre, radius))
     elif cells:
         area.add(f"p.cell IN ({', '.join(str(cell) for cell in geo.cells_within(centre, radius))})")
-    area.add("p.latitude BETWEEN %s AND %s", centre.latitude - lat_span, centre.latitude + lat_span)
-    lon_span = radius / max(geo.longitude_scale(min(abs(centre.latitude) + lat_span, 89.0)), 1e-6)
-    if centre.longitude - lon_span > -180 and centre.longitude + lon_span < 180:
-        area.add("p.longitude BETWEEN %s AND %s", centre.longitude - lon_span, centre.longitude + lon_span)
+    box = geo.box_around(centre, radius)
+    area.add("p.latitude BETWEEN %s AND %s", box.south, box.north)
+    if box.west is not None:
+        area.add("p.longitude BETWEEN %s AND %s", box.west, box.east)
     # else across the antimeridian: the cells bound the search; no distance is worked out across it
     return area
 
