@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from carepath.directory import cell_positions
 from carepath.directory.selectors.find import find_services
 from carepath.directory.services.search_index import refresh_search_entries
 from carepath.directory.text_index import SQLITE_TABLE
@@ -42,12 +43,22 @@ def test_optimize_merges_the_text_index_and_changes_no_search(capsys: pytest.Cap
         refresh_search_entries([IDS[service]])
     before, pieces = _found(), _pieces() if connection.vendor == "sqlite" else 0
     assert any(before)
+    if connection.vendor == "postgresql":  # each edit added rows to the counts of positions per cell
+        assert _cells_with_several_count_rows() > 0
 
     call_command("search-index", "optimize")
     assert "merged" in capsys.readouterr().out
     assert _found() == before
     if connection.vendor == "sqlite":
         assert _pieces() < pieces
+    assert _cells_with_several_count_rows() == 0
+
+
+def _cells_with_several_count_rows() -> int:
+    with connection.cursor() as cursor:
+        several = f"SELECT cell FROM {cell_positions.TABLE} GROUP BY cell HAVING COUNT(*) > 1"
+        cursor.execute(f"SELECT COUNT(*) FROM ({several}) c")
+        return int(cursor.fetchone()[0])
 
 
 def test_a_rebuild_ends_merged(capsys: pytest.CaptureFixture[str]) -> None:

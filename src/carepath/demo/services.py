@@ -20,7 +20,7 @@ from carepath.demo.supporters_generator import DemoSupporter, demo_supporters
 from carepath.directory.models import Service
 from carepath.directory.services import ensure_organization
 from carepath.directory.services.hsds_bulk import bulk_load_session, insert_hsds_rows
-from carepath.directory.services.search_index import refresh_search_entries
+from carepath.directory.services.search_index import compact_cell_positions, refresh_search_entries
 from carepath.directory.text_index import optimize_text_index
 from carepath.matching.models import PeerSupporterProfile
 from carepath.matching.profile_input import past_date, read_supporter_fields
@@ -112,6 +112,7 @@ def load_demo_directory(
             load.organizations += batch.organizations
             if progress is not None:
                 progress(load.services, services)
+        compact_cell_positions()
         record_event(
             actor=None,
             actor_label="system",

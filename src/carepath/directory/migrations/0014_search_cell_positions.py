@@ -1,6 +1,6 @@
-"""SQLite keeps how many search positions each grid cell holds (`carepath.directory.cell_positions`),
-filled from the positions already indexed, so a search asks its position budget of a few rows.
-PostgreSQL is left as it is (see that module for why)."""
+"""The database keeps how many search positions each grid cell holds
+(`carepath.directory.cell_positions`), filled from the positions already indexed, so a search asks
+its position budget of a few rows."""
 
 from typing import Any
 
@@ -10,15 +10,13 @@ from carepath.directory import cell_positions
 
 
 def create_cell_positions(apps: Any, schema_editor: Any) -> None:
-    if schema_editor.connection.vendor == "sqlite":
-        for statement in cell_positions.create_sql():
-            schema_editor.execute(statement)
+    for statement in cell_positions.create_sql(schema_editor.connection.vendor):
+        schema_editor.execute(statement, params=None)
 
 
 def drop_cell_positions(apps: Any, schema_editor: Any) -> None:
-    if schema_editor.connection.vendor == "sqlite":
-        for statement in cell_positions.drop_sql():
-            schema_editor.execute(statement)
+    for statement in cell_positions.drop_sql(schema_editor.connection.vendor):
+        schema_editor.execute(statement, params=None)
 
 
 class Migration(migrations.Migration):

@@ -351,15 +351,12 @@ def _reachable_radius(centre: geo.Point, radius: float) -> float:
 def _within_budget(centre: geo.Point, radius: float, budget: int | None = None) -> bool:
     """Whether the box around the circle holds at most `budget` positions (POINT_BUDGET if None).
 
-    SQLite keeps a count per grid cell (`cell_positions`): the cells wholly inside the box hold at
-    least, and all the cells it touches at most, what the box holds; only in between are positions
-    counted, in the cells on its edge. PostgreSQL counts them in the cell index (index only), up to
-    one more than the budget."""
+    The database keeps a count per grid cell (`cell_positions`): the cells wholly inside the box
+    hold at least, and all the cells it touches at most, what the box holds; only in between are
+    positions counted (index only), in the cells on its edge, up to one more than the budget."""
     budget = POINT_BUDGET if budget is None else budget
-    if connection.vendor != "sqlite":
-        return _positions_in(_area(centre, radius), budget + 1) <= budget
-    with connection.cursor() as cursor:
-        held = cell_positions.held(cursor, geo.cells_within(centre, radius))
+    with prepared_cursor() as cursor:
+        held = cell_positions.held(cursor, connection.vendor, geo.cells_within(centre, radius))
     if sum(held.values()) <= budget:
         return True
     box = geo.box_around(centre, radius)
@@ -367,9 +364,7 @@ def _within_budget(centre: geo.Point, radius: float, budget: int | None = None) 
     inside = sum(held.values()) - sum(held[cell] for cell in edge)
     if inside > budget:
         return False
-    area = _area(centre, radius, cells=False)
-    area.conditions.insert(0, f"p.cell IN ({', '.join(str(cell) for cell in edge)})")
-    return inside + _positions_in(area, budget + 1 - inside) <= budget
+    return inside + _positions_in(_area(centre, radius, cells=edge), budget + 1 - inside) <= budget
 
 
 def _positions_in(area: _Sql, at_most: int) -> int:
@@ -383,14 +378,16 @@ def _positions_in(area: _Sql, at_most: int) -> int:
     return int(count)
 
 
-def _area(centre: geo.Point, radius: float, *, cells: bool = True) -> _Sql:
+def _area(centre: geo.Point, radius: float, *, cells: bool | list[int] = True) -> _Sql:
     """Positions in the grid cells and the box the circle can touch (the exact radius is checked
-    apart); with `cells` False, in the box only (a position looked up by its entry)."""
+    apart); with `cells` False, in the box only (a position looked up by its entry), and with a
+    list, in those of the cells only."""
     area = _Sql()
-    if cells and connection.vendor == "postgresql":  # one value: the same text whatever the place
-        area.add("p.cell = ANY(%s)", geo.cells_within(centre, radius))
-    elif cells:
-        area.add(f"p.cell IN ({', '.join(str(cell) for cell in geo.cells_within(centre, radius))})")
+    listed = geo.cells_within(centre, radius) if cells is True else cells
+    if listed is not False and connection.vendor == "postgresql":  # one value: the same text anywhere
+        area.add("p.cell = ANY(%s)", listed)
+    elif listed is not False:
+        area.add(f"p.cell IN ({', '.join(str(cell) for cell in listed)})")
     box = geo.box_around(centre, radius)
     area.add("p.latitude BETWEEN %s AND %s", box.south, box.north)
     if box.west is not None:

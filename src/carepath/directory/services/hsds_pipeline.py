@@ -58,7 +58,11 @@ from carepath.directory.services.hsds_import import (
     write_table_chunk,
 )
 from carepath.directory.services.hsds_references import OutsideLink, outside_links, outside_problems
-from carepath.directory.services.search_index import refresh_search_entries, windows_memo
+from carepath.directory.services.search_index import (
+    compact_cell_positions,
+    refresh_search_entries,
+    windows_memo,
+)
 from carepath.errors import ApplicationError
 from carepath.interop.hsds_reader import read_hsds
 from carepath.interop.hsds_records import Problem, Severity
@@ -122,6 +126,7 @@ def import_hsds_path(
                 raise ImportRefused(problems)
             writer.write(finished.amended, final=True)
             writer.index_the_rest()
+            compact_cell_positions()
             outcome = writer.outcome(problems)
             record_imported(outcome, actor=actor, actor_label=actor_label)
             return outcome

@@ -27,6 +27,7 @@ import orjson
 from django.db import connection, transaction
 from django.db.models import Model, Q
 
+from carepath.directory import cell_positions
 from carepath.directory.models import Schedule, SearchCard, SearchEntry, SearchPoint, UnlistedEntry
 from carepath.directory.record_words import clear_unlisted, forget_unlisted, remember_unlisted
 from carepath.directory.search_facets import entry_facets, listed_values
@@ -106,7 +107,14 @@ def rebuild_search_index(progress: Progress | None = None) -> int:
             after = chunk[-1]
             if progress is not None:
                 progress(indexed)
+        compact_cell_positions()
     return indexed
+
+
+def compact_cell_positions() -> None:
+    """After a bulk write, one row of position counts per grid cell again (`cell_positions.compact`)."""
+    with connection.cursor() as cursor:
+        cell_positions.compact(cursor, connection.vendor)
 
 
 def _replace(service_ids: Sequence[str], windows_of: Windows, facts_of: FactsOf, *, unlisted: bool) -> int:

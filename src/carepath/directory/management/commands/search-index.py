@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
 
 from carepath.directory.models import SearchEntry, Service
-from carepath.directory.services.search_index import rebuild_search_index
+from carepath.directory.services.search_index import compact_cell_positions, rebuild_search_index
 from carepath.directory.text_index import optimize_text_index
 
 
@@ -19,7 +20,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "action",
             choices=["rebuild", "optimize"],
-            help="rebuild: index every service again; optimize: merge the text index after a bulk load",
+            help=(
+                "rebuild: index every service again; optimize: merge the text index and the counts of "
+                "positions per grid cell after a bulk load"
+            ),
         )
         parser.add_argument(
             "--if-empty",
@@ -29,8 +33,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "optimize":
+            with transaction.atomic():
+                compact_cell_positions()
             optimize_text_index()
-            self.stdout.write("The search index's text index is merged.")
+            self.stdout.write("The search index's text index and cell counts are merged.")
             return
         total = Service.objects.count()
         if options["if_empty"] and SearchEntry.objects.exists():
