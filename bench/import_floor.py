@@ -67,19 +67,22 @@ SQLITE_PRAGMAS = (
     "PRAGMA cache_size=-262144",
 )
 FTS5_SHADOWS = ("_data", "_idx", "_content", "_docsize", "_config")
+# Written by triggers when the positions are (`carepath.directory.cell_positions`), not by the import.
+KEPT_BY_TRIGGERS = frozenset({"directory_search_cell_positions"})
 PG_TEMPLATE, PG_IMPORTED = "floor_template", "floor_imported"
 MB = 1024 * 1024
 
 # The parts of the write, and the plans measured: each a set of parts.
 RECORDS, ENTRIES, POINTS, TEXT = "HSDS records", "search entries", "search points", "text index"
+CARDS = "result cards"  # written with the entries, and pointing at them
 OTHER = "audit event"
 VECTORS = "search entries with their finished tsvector"  # PostgreSQL: read back from the import
 STEMMING = "to_tsvector of the documents, nothing written"  # PostgreSQL
 VARIANTS = {
-    "all (the import's write)": (RECORDS, ENTRIES, POINTS, TEXT, OTHER),
-    "without the text index": (RECORDS, ENTRIES, POINTS, OTHER),
+    "all (the import's write)": (RECORDS, ENTRIES, CARDS, POINTS, TEXT, OTHER),
+    "without the text index": (RECORDS, ENTRIES, CARDS, POINTS, OTHER),
     "HSDS records only": (RECORDS, OTHER),
-    "finished tsvectors in the entries' COPY": (RECORDS, VECTORS, POINTS, OTHER),
+    "finished tsvectors in the entries' COPY": (RECORDS, VECTORS, CARDS, POINTS, OTHER),
     "the stemming alone": (STEMMING,),
 }
 ALL = next(iter(VARIANTS))
@@ -206,7 +209,7 @@ def capture(data: Path, out: Path) -> None:
     django.setup()
     from django.db import connection
 
-    from carepath.directory.models import HSDS_MODELS, SearchEntry, SearchPoint, UnlistedEntry
+    from carepath.directory.models import HSDS_MODELS, SearchCard, SearchEntry, SearchPoint, UnlistedEntry
     from carepath.directory.services.hsds_pipeline import import_hsds_path
     from carepath.interop.hsds_reader import garbage_collection_paused
 
@@ -227,16 +230,17 @@ def capture(data: Path, out: Path) -> None:
     # indexes its services: entries, their points, their text; the audit event comes last.
     records = [HSDS_MODELS[name]._meta.db_table for name in sorted(HSDS_MODELS)]
     entries, points = SearchEntry._meta.db_table, SearchPoint._meta.db_table
+    cards = SearchCard._meta.db_table
     unlisted = UnlistedEntry._meta.db_table
     text = ["directory_search_text", "directory_unlisted_text"]  # SQLite's FTS5 tables
     captured = {
-        "order": [*records, entries, points, text[0], unlisted, text[1]],
+        "order": [*records, entries, cards, points, text[0], unlisted, text[1]],
         "parts": {
             **dict.fromkeys(records, RECORDS),
-            **{entries: ENTRIES, unlisted: ENTRIES, points: POINTS},
+            **{entries: ENTRIES, cards: CARDS, unlisted: ENTRIES, points: POINTS},
             **dict.fromkeys(text, TEXT),
         },
-        "copied": [*records, entries, points],  # `hsds_bulk.insert_prepared` and `insert_rows`
+        "copied": [*records, entries, cards, points],  # `hsds_bulk.insert_prepared` and `insert_rows`
         # Plain tuples: a class pickled here would be named after this process's __main__.
         "statements": [(item.table, item.sql, item.params) for item in merged(kept)],
     }
@@ -335,7 +339,7 @@ def sqlite_plan(template: Path, imported: Path, captured: dict[str, Any]) -> Pla
         tables = [
             name
             for (name,) in after.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            if not name.startswith("sqlite_") and name not in shadows
+            if not name.startswith("sqlite_") and name not in shadows and name not in KEPT_BY_TRIGGERS
         ]
         plan = Plan()
         for table in ordered(tables, captured["order"]):
@@ -444,7 +448,8 @@ def postgres_plan(template_url: str, imported_url: str, captured: dict[str, Any]
     plan = Plan()
     with psycopg.connect(template_url) as before, psycopg.connect(imported_url) as after:
         found = after.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall()
-        for table in ordered([str(name) for (name,) in found], captured["order"]):
+        tables = [str(name) for (name,) in found if name not in KEPT_BY_TRIGGERS]
+        for table in ordered(tables, captured["order"]):
             filled = [statement for statement in statements if statement.table == table]
             vectors = tsvector_columns(after, table) if filled else []
             columns = [name for name in column_names(after, table) if name not in vectors]
