@@ -487,9 +487,22 @@ def stemming_alone(statement: Statement) -> Statement:
     for name in names:
         expression = expression.replace("%s", name, 1)
     arrays = ", ".join(["%s::text[]"] * parts)
-    sql = f"SELECT sum(length({expression})) FROM unnest({arrays}) AS d({', '.join(names)})"
-    columns = tuple([row[number] for row in statement.params] for number in range(parts))
+    # The statement's own FROM (the stemmed parts, which its SET joins to the place tokens) comes
+    # after the documents' values here, as a lateral subquery of each.
+    value, _, source = expression.partition(" FROM (SELECT ")
+    lateral = f" CROSS JOIN LATERAL (SELECT {source}" if source else ""
+    sql = f"SELECT sum(length({value})) FROM unnest({arrays}) AS d({', '.join(names)}){lateral}"
+    columns = tuple([_as_text(row[number]) for row in statement.params] for number in range(parts))
     return Statement(statement.table, sql, [columns], STEMMING, once=True)
+
+
+def _as_text(value: Any) -> Any:
+    """A list parameter (a document's place tokens) as an array literal: one text per document,
+    which the statement casts back (`unnest` of a list of lists would flatten them)."""
+    if not isinstance(value, list | tuple):
+        return value
+    quoted = ('"' + str(item).replace("\\", "\\\\").replace('"', '\\"') + '"' for item in value)
+    return "{" + ",".join(quoted) + "}"
 
 
 def postgres_key(database: Any, table: str) -> str:
