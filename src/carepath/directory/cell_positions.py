@@ -46,7 +46,7 @@ def create_sql(vendor: str) -> list[str]:
 
 
 def _sqlite_create() -> list[str]:
-    insert, delete, update, _truncate = TRIGGERS  # SQLite has no TRUNCATE: DELETE fires the rows'
+    insert, delete, update, _truncate = TRIGGERS  # no TRUNCATE in SQLite: emptying fires the row trigger
     add_new, remove_old = _SQLITE_ADD.format(cell="NEW.cell"), _SQLITE_REMOVE.format(cell="OLD.cell")
     return [
         "CREATE TABLE directory_search_cell_positions (cell INTEGER PRIMARY KEY, positions INTEGER NOT NULL)",
