@@ -108,12 +108,21 @@ def drop_sql(vendor: str) -> list[str]:
     ]
 
 
+def cells_condition(column: str, cells: Sequence[int], vendor: str) -> tuple[str, list[Any]]:
+    """SQL for "`column` is one of these grid cells", and its parameters.
+
+    PostgreSQL gets one array value, so the text is the same whatever the place and its plan is
+    kept; SQLite gets the integers (from `geo.cells_within`) written into the text, as hundreds of
+    parameters would cost more than the lookup (`selectors.prepared.any_of` is the same with
+    parameters, for values in general)."""
+    if vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(cells)]
+    return f"{column} IN ({', '.join(str(int(cell)) for cell in cells)})", []
+
+
 def held(cursor: Any, vendor: str, cells: Sequence[int]) -> dict[int, int]:
     """The positions each of these cells holds (cells holding none left out)."""
-    if vendor == "postgresql":  # one value: the same text whatever the place, planned once
-        where, params = "cell = ANY(%s)", [list(cells)]
-    else:  # integers from `geo.cells_within`, written into the text as the cell index's queries are
-        where, params = f"cell IN ({', '.join(str(int(cell)) for cell in cells)})", []
+    where, params = cells_condition("cell", cells, vendor)
     cursor.execute(
         f"SELECT cell, SUM(positions) FROM {TABLE} WHERE {where} GROUP BY cell HAVING SUM(positions) > 0",  # noqa: S608
         params,

@@ -357,11 +357,12 @@ def _within_budget(centre: geo.Point, radius: float, budget: int | None = None) 
     budget = POINT_BUDGET if budget is None else budget
     with prepared_cursor() as cursor:
         held = cell_positions.held(cursor, connection.vendor, geo.cells_within(centre, radius))
-    if sum(held.values()) <= budget:
+    everywhere = sum(held.values())
+    if everywhere <= budget:
         return True
     box = geo.box_around(centre, radius)
     edge = [cell for cell in held if not geo.cell_inside(cell, box)]
-    inside = sum(held.values()) - sum(held[cell] for cell in edge)
+    inside = everywhere - sum(held[cell] for cell in edge)
     if inside > budget:
         return False
     return inside + _positions_in(_area(centre, radius, cells=edge), budget + 1 - inside) <= budget
@@ -384,10 +385,9 @@ def _area(centre: geo.Point, radius: float, *, cells: bool | list[int] = True) -
     list, in those of the cells only."""
     area = _Sql()
     listed = geo.cells_within(centre, radius) if cells is True else cells
-    if listed is not False and connection.vendor == "postgresql":  # one value: the same text anywhere
-        area.add("p.cell = ANY(%s)", listed)
-    elif listed is not False:
-        area.add(f"p.cell IN ({', '.join(str(cell) for cell in listed)})")
+    if listed is not False:
+        condition, params = cell_positions.cells_condition("p.cell", listed, connection.vendor)
+        area.add(condition, *params)
     box = geo.box_around(centre, radius)
     area.add("p.latitude BETWEEN %s AND %s", box.south, box.north)
     if box.west is not None:
