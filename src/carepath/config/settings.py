@@ -189,9 +189,8 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and flag(
     # that cannot keep them (PgBouncer before 1.21, or without max_prepared_statements), set
     # CAREPATH_PREPARED_STATEMENTS=off.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
-# PostgreSQL only: whether every query may be compiled to machine code (JIT). Off: it cost about
-# 20 ms on short searches the planner overestimates; the outcomes reports keep it
-# (carepath/database_session.py).
+# PostgreSQL only: whether queries may be compiled to machine code (JIT). Off: it cost about 20 ms
+# on short searches the planner overestimates (carepath/directory/database_session.py).
 CAREPATH_POSTGRES_JIT = flag(ENV, "CAREPATH_POSTGRES_JIT", default=False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

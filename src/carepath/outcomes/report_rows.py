@@ -27,7 +27,6 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from carepath.accounts.models import User
-from carepath.database_session import allow_jit_in_transaction
 from carepath.errors import ApplicationError
 from carepath.outcomes import report_selectors
 from carepath.outcomes.models import Episode, EpisodeReportRow
@@ -99,7 +98,6 @@ def rebuild_report_rows(*, everything: bool = False, progress: Callable[[int], N
         if not ids:
             return done
         with transaction.atomic():
-            allow_jit_in_transaction()  # reads every check-in of a round of episodes (database_session)
             _lock_people(User.objects.filter(pk__in=Episode.objects.filter(pk__in=ids).values("person_id")))
             done += _write(Episode.objects.filter(pk__in=ids), update_only=False)
         after = ids[-1]

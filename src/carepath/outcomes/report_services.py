@@ -22,7 +22,6 @@ from django.utils.translation import gettext
 from carepath import policy
 from carepath.audit.models import AuditAction
 from carepath.audit.services import record_event
-from carepath.database_session import allow_jit_in_transaction
 from carepath.errors import NotPermitted
 from carepath.outcomes import report_row_selectors, report_selectors
 from carepath.outcomes.models import Pathway
@@ -53,7 +52,6 @@ def read_outcomes_report(*, actor: Any | None, query: ReportQuery, channel: str)
         raise NotPermitted("only coordinators read programme reports")
     _check_filters_exist(query)
     with transaction.atomic():
-        allow_jit_in_transaction()  # sums over every episode's row: JIT pays here (database_session)
         figures = report_from_tallies(
             _tallies(query), group_by=query.group_by, threshold=settings.CAREPATH_SUPPRESS_BELOW
         )
